@@ -1,0 +1,29 @@
+# The two commands of the README work on a fresh machine: they make .venv and install first.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test check lint codebook-check clean
+
+$(STAMP): setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/eventcode run seeds --out out
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check eventcode tests
+	$(BIN)/ruff check eventcode tests
+	$(BIN)/mypy eventcode
+
+check: lint test
+
+clean:
+	rm -rf $(VENV) out build *.egg-info

@@ -1,0 +1,1 @@
+"""The codebooks shipped with eventcode, installed as the package `eventcode.codebooks_data`."""

@@ -1,0 +1,29 @@
+"""eventcode: code news stories into CAMEO events, written as Parquet.
+
+>>> from eventcode import Config, run
+>>> summary = run([Path("seeds")], Path("out"), Config())  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .codebooks import Codebooks, load_codebooks
+from .config import Config
+from .errors import CodebookError, EventcodeError, InputError, ModelNotFoundError
+from .pipeline import RunSummary, code_stories, load_resources, run
+
+__all__ = [
+    "CodebookError",
+    "Codebooks",
+    "Config",
+    "EventcodeError",
+    "InputError",
+    "ModelNotFoundError",
+    "RunSummary",
+    "__version__",
+    "code_stories",
+    "load_codebooks",
+    "load_resources",
+    "run",
+]

@@ -1,0 +1,5 @@
+"""`python -m eventcode` is the `eventcode` command."""
+
+from .cli import cli
+
+cli()

@@ -1,0 +1,254 @@
+"""Find the actors of a sentence: name forms matched, then noun phrases resolved to actor codes.
+
+A noun phrase is its head's subtree without clauses hanging off it (relative clauses, clausal
+complements, adverbial clauses) and without the other members of a real list ("X and Y").
+Inside the phrase, a dated office holder gives the code; else an organisation; else the country
+nearest the head in the tree, with the highest-priority role noun of the phrase appended
+("the Chief of the General Staff of the Azerbaijan Army" is AZE + MIL). A phrase with a role
+and no country is `---` + role, left for the story context to resolve.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Token
+
+from .codebooks import Agent, Codebooks, NameEntry
+from .model import ActorMatch
+
+# Dependents that start a clause or a list member of their own, not part of the head's name.
+_OUTSIDE_PHRASE = frozenset(
+    {"relcl", "acl", "ccomp", "advcl", "xcomp", "parataxis", "conj", "cc", "preconj", "mark", "punct"}
+)
+_NO_PLURAL = ("s", "police", "staff", "personnel", "people", "media", "military", "clergy")
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """The actor name forms and role nouns of the codebooks, ready to match against a `Doc`."""
+
+    matcher: PhraseMatcher
+    names: Mapping[tuple[str, ...], tuple[NameEntry, ...]]
+    agents: Mapping[tuple[str, ...], Agent]
+    role_priority: Mapping[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class _Mention:
+    start: int
+    end: int
+    code: str | None
+    role: str | None
+    kind: str
+    ref: str
+
+
+def build_lexicon(codebooks: Codebooks, nlp: Language) -> Lexicon:
+    """Tokenise every name form and role noun once, with the model's own tokenizer.
+
+    Args:
+        codebooks: Loaded codebooks.
+        nlp: The pipeline whose tokenizer and vocabulary the sentences will use.
+
+    Returns:
+        A lexicon to pass to `find_actors`.
+    """
+    names: dict[tuple[str, ...], list[NameEntry]] = {}
+    for entry in codebooks.names:
+        names.setdefault(_key(nlp, entry.form), []).append(entry)
+    agents: dict[tuple[str, ...], Agent] = {}
+    for agent in codebooks.agents:
+        for form in _agent_forms(agent.noun):
+            agents.setdefault(_key(nlp, form), agent)
+    for key in names:
+        agents.pop(key, None)  # a name form ("Congress" as an organisation) outranks a role noun
+    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    forms = [" ".join(k) for k in (*names, *agents)]
+    matcher.add("ACTOR", [nlp.make_doc(form) for form in forms])
+    return Lexicon(matcher, {k: tuple(v) for k, v in names.items()}, agents, codebooks.role_priority)
+
+
+def _key(nlp: Language, form: str) -> tuple[str, ...]:
+    return tuple(t.lower_ for t in nlp.tokenizer(form))
+
+
+def _agent_forms(noun: str) -> list[str]:
+    """The noun and its plural ("minister", "ministers"; "policeman", "policemen")."""
+    words = noun.split()
+    last = words[-1]
+    if last.endswith(_NO_PLURAL):
+        return [noun]
+    if last.endswith("man"):
+        plural = last[:-3] + "men"
+    elif last.endswith("y") and last[-2:-1] not in tuple("aeiou"):
+        plural = last[:-1] + "ies"
+    elif last.endswith(("x", "z", "ch", "sh")):
+        plural = last + "es"
+    else:
+        plural = last + "s"
+    return [noun, " ".join([*words[:-1], plural])]
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceActors:
+    """The name forms matched in one parsed sentence, and the phrases they make actors of."""
+
+    doc: Doc
+    mentions: Mapping[int, _Mention]
+    role_priority: Mapping[str, int]
+
+    def members(self, token: Token) -> list[Token]:
+        """The members of a list headed by `token` ("Azerbaijan and Pakistan"), or just `token`.
+
+        A chain of conjuncts with no "and"/"or" in it is read as appositions, not a list: the
+        parser often makes "the Chief of Army Staff, General Munir" a conjunction.
+        """
+        chain = [token, *_conjuncts(token)]
+        if len(chain) > 1 and any(c.dep_ in ("cc", "preconj") for t in chain for c in t.children):
+            return chain
+        return [token]
+
+    def phrase_actor(self, token: Token) -> ActorMatch | None:
+        """Resolve the noun phrase headed by `token` to an actor, or None if it names none."""
+        if token.i in self.mentions and self.mentions[token.i].kind == "pronoun":
+            return None
+        if token.dep_ == "appos" and token.head is not token:
+            return self.phrase_actor(token.head)  # "the minister, General X, who ...": one actor
+        tokens = _phrase(token, list_member=len(self.members(token)) > 1)
+        actor = self._resolve(token, tokens)
+        if actor is None:
+            # "provocations committed by the Armenian forces": the actor is the acl's agent
+            for acl in (c for c in token.children if c.dep_ == "acl"):
+                for agent in (c for c in acl.children if c.dep_ == "agent"):
+                    for obj in (c for c in agent.children if c.dep_ == "pobj"):
+                        return self.phrase_actor(obj)
+        return actor
+
+    def _resolve(self, head: Token, tokens: list[Token]) -> ActorMatch | None:
+        depth = _depths(head, tokens)
+        found = sorted(
+            (m for m in self.mentions.values() if m.start in depth),
+            key=lambda m: (depth[m.start], m.start),
+        )
+        named = [m for m in found if m.code is not None]
+        roles = [m for m in found if m.role is not None]
+        titles = tuple(m.ref for m in roles)
+        start = self.doc[min(t.i for t in tokens)].idx
+        last = self.doc[max(t.i for t in tokens)]
+        end = last.idx + len(last.text)
+        for kind in ("person", "organization"):
+            pick = next((m for m in named if m.kind == kind), None)
+            if pick is not None and pick.code is not None:
+                return ActorMatch(pick.code, start, end, head.i, pick.ref, titles)
+        role = min(roles, key=lambda m: self.role_priority.get(m.role or "", 99), default=None)
+        country = next((m for m in named if m.kind == "country"), None)
+        if country is not None and country.code is not None:
+            code = country.code
+            refs = [country.ref]
+            if len(code) == 3 and role is not None and role.role is not None:
+                code += role.role
+                refs.append(role.ref)
+            return ActorMatch(code, start, end, head.i, "+".join(refs), titles)
+        if role is not None and role.role is not None:
+            return ActorMatch("---" + role.role, start, end, head.i, role.ref, titles)
+        return None
+
+
+def find_actors(doc: Doc, lexicon: Lexicon, *, date: dt.date | None) -> SentenceActors:
+    """Match every actor name form and role noun in a parsed sentence.
+
+    Args:
+        doc: The parsed sentence.
+        lexicon: From `build_lexicon`.
+        date: The story's date, which picks the office a person held.
+
+    Returns:
+        The sentence's mentions, able to resolve any noun phrase to an actor.
+    """
+    spans = sorted(
+        ((start, end) for _, start, end in lexicon.matcher(doc)),
+        key=lambda se: (-(se[1] - se[0]), se[0]),
+    )
+    taken: set[int] = set()
+    mentions: dict[int, _Mention] = {}
+    for start, end in spans:
+        if taken.intersection(range(start, end)):
+            continue
+        mention = _mention(doc, start, end, lexicon, date)
+        if mention is not None:
+            taken.update(range(start, end))
+            mentions[start] = mention
+    for token in doc:
+        if token.pos_ == "PRON" and token.i not in mentions:
+            mentions[token.i] = _Mention(token.i, token.i + 1, None, None, "pronoun", "")
+    return SentenceActors(doc, mentions, lexicon.role_priority)
+
+
+def _mention(doc: Doc, start: int, end: int, lexicon: Lexicon, date: dt.date | None) -> _Mention | None:
+    key = tuple(t.lower_ for t in doc[start:end])
+    entries = lexicon.names.get(key)
+    if entries:
+        entry = _pick_entry(entries, date)
+        if entry is None:
+            return None
+        return _Mention(start, end, entry.code, None, entry.kind, entry.ref)
+    agent = lexicon.agents[key]
+    return _Mention(start, end, None, agent.role, "agent", agent.ref)
+
+
+def _pick_entry(entries: Iterable[NameEntry], date: dt.date | None) -> NameEntry | None:
+    """The entry a name form stands for on `date`; None where that is not one actor.
+
+    A person's form counts only while the person held the office; without a date, only where
+    every office period of the form gives the same code.
+    """
+    entries = list(entries)
+    if entries[0].kind != "person":
+        return entries[0]
+    if date is not None:
+        entries = [
+            e for e in entries if e.start is not None and e.start <= date and (e.end is None or date <= e.end)
+        ]
+    codes = {e.code for e in entries}
+    return entries[0] if len(codes) == 1 else None
+
+
+def _conjuncts(token: Token) -> list[Token]:
+    found: list[Token] = []
+    for child in token.children:
+        if child.dep_ == "conj":
+            found.append(child)
+            found.extend(_conjuncts(child))
+    return found
+
+
+def _phrase(head: Token, *, list_member: bool) -> list[Token]:
+    """The tokens of the phrase headed by `head`, clauses and real list members left out."""
+    tokens = [head]
+    stack = [head]
+    while stack:
+        token = stack.pop()
+        for child in token.children:
+            if child.dep_ in _OUTSIDE_PHRASE and not (child.dep_ == "conj" and not list_member):
+                continue
+            tokens.append(child)
+            stack.append(child)
+    return tokens
+
+
+def _depths(head: Token, tokens: list[Token]) -> dict[int, int]:
+    inside = {t.i for t in tokens}
+    depth = {head.i: 0}
+    stack = [head]
+    while stack:
+        token = stack.pop()
+        for child in token.children:
+            if child.i in inside and child.i not in depth:
+                depth[child.i] = depth[token.i] + 1
+                stack.append(child)
+    return depth

