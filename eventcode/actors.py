@@ -210,12 +210,17 @@ def _pick_entry(entries: Iterable[NameEntry], date: dt.date | None) -> NameEntry
     entries = list(entries)
     if entries[0].kind != "person":
         return entries[0]
-    if date is not None:
-        entries = [
-            e for e in entries if e.start is not None and e.start <= date and (e.end is None or date <= e.end)
-        ]
-    codes = {e.code for e in entries}
-    return entries[0] if len(codes) == 1 else None
+    if date is None:
+        return entries[0] if len({e.code for e in entries}) == 1 else None
+    entries = [
+        e for e in entries if e.start is not None and e.start <= date and (e.end is None or date <= e.end)
+    ]
+    latest: dict[str, NameEntry] = {}
+    for e in entries:  # one person in two offices at once: the office entered last
+        if e.key not in latest or (e.start or dt.date.min) > (latest[e.key].start or dt.date.min):
+            latest[e.key] = e
+    codes = {e.code for e in latest.values()}
+    return next(iter(latest.values())) if len(codes) == 1 else None
 
 
 def _conjuncts(token: Token) -> list[Token]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -11,9 +12,13 @@ import click
 from tqdm import tqdm
 
 from . import __version__
+from .codebooks import load_codebooks
 from .config import DEFAULT_MODELS, Config
-from .errors import EventcodeError
+from .errors import CodebookError, EventcodeError
+from .evaluate import format_table
+from .pipeline import evaluate_gold, harvest_inputs
 from .pipeline import run as run_pipeline
+from .stats import codebook_stats
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -86,7 +91,11 @@ def run(inputs: tuple[Path, ...], out: Path, models: tuple[str, ...], codebooks:
     ):
         click.echo(f"  {key:<18} {counts[key]:>8}")
     if counts["stories_rejected"]:
-        click.echo(f"  rejects: {out / 'rejects.jsonl'}", err=True)
+        click.echo(
+            f"{counts['stories_rejected']} of {counts['stories_read']} records rejected "
+            f"(first: {summary.first_reject}); each with its reason in {out / 'rejects.jsonl'}",
+            err=True,
+        )
 
 
 T = TypeVar("T")
@@ -98,3 +107,113 @@ def _call(action: Callable[[], T]) -> T:
         return action()
     except EventcodeError as exc:
         raise click.ClickException(str(exc)) from None
+
+
+@cli.command()
+@click.argument("gold", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+@click.option(
+    "--report",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write each record's missed and extra events, with their evidence, as JSON lines.",
+)
+@_model_option
+@_codebooks_option
+def evaluate(
+    gold: Path, as_json: bool, report: Path | None, models: tuple[str, ...], codebooks: Path | None
+) -> None:
+    """Score the coder on a gold set: precision, recall and F1 at root, dyad and exact level.
+
+    GOLD is JSONL: {"id", "text", "date", "events": [{"source", "target", "code"}]}. Also
+    prints the false-positive rate on records with no gold event and a confusion table by root.
+
+    \b
+    Example:
+        eventcode evaluate gold.jsonl --report misses.jsonl
+    """
+    config = Config(models=models or DEFAULT_MODELS, codebooks=codebooks)
+    result = _call(lambda: evaluate_gold(gold, config))
+    if report is not None:
+        report.write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in result.records), encoding="utf-8"
+        )
+    click.echo(json.dumps(result.summary(), indent=2) if as_json else format_table(result))
+
+
+@cli.group()
+def codebook() -> None:
+    """Check, count and grow the codebooks.
+
+    \b
+    Example:
+        eventcode codebook check codebooks/
+    """
+
+
+_FOLDER = click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path))
+
+
+@codebook.command("check")
+@_FOLDER
+def codebook_check(folder: Path | None) -> None:
+    """Check every codebook line; print each problem as `file:line: message`, exit 1 on any.
+
+    FOLDER defaults to the codebooks shipped with eventcode.
+
+    \b
+    Example:
+        eventcode codebook check codebooks/
+    """
+    try:
+        books = load_codebooks(folder)
+    except CodebookError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem))
+        raise click.ClickException(f"{len(exc.problems)} problem(s)") from None
+    except EventcodeError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{books.folder}: {len(books.patterns)} patterns, {len(books.names)} names, no problems")
+
+
+@codebook.command("stats")
+@_FOLDER
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def codebook_stats_command(folder: Path | None, as_json: bool) -> None:
+    """Count the entries of each kind and per CAMEO root, and list the codes no pattern reaches.
+
+    \b
+    Example:
+        eventcode codebook stats --json
+    """
+    stats = codebook_stats(_call(lambda: load_codebooks(folder)))
+    if as_json:
+        click.echo(json.dumps(stats, indent=2))
+        return
+    for key, value in stats.items():
+        if isinstance(value, dict):
+            value = " ".join(f"{k}:{v}" for k, v in value.items())
+        elif isinstance(value, list):
+            value = f"{len(value)}: {' '.join(value)}"
+        click.echo(f"{key:<24} {value}")
+
+
+@codebook.command("harvest")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--top", default=30, show_default=True, help="How many verbs and names to list.")
+@_model_option
+@_codebooks_option
+def codebook_harvest(
+    inputs: tuple[Path, ...], top: int, models: tuple[str, ...], codebooks: Path | None
+) -> None:
+    """List the most frequent verbs and names in INPUT that no codebook entry matched.
+
+    Each comes with its count and an example sentence, so a curator sees what to add next.
+
+    \b
+    Example:
+        eventcode codebook harvest stories.jsonl --top 20
+    """
+    config = Config(models=models or DEFAULT_MODELS, codebooks=codebooks)
+    for unknown in _call(lambda: harvest_inputs(inputs, config, top=top)):
+        click.echo(f"{unknown.kind}\t{unknown.text}\t{unknown.count}\t{unknown.example}")

@@ -17,12 +17,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from .errors import CodebookError, EventcodeError
 from .tables import Problems, Row, read_table
 
+_NAME_SUFFIXES = frozenset({"JR", "SR", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"})
 _ACTOR_CODE = re.compile(r"^(?:[A-Z]{3}|---)(?:[A-Z]{3})*$")
 _PATTERN_ID = re.compile(r"^v(\d\d)-\d{4}$")
 _PATTERN_WORD = re.compile(r"^[a-z][a-z'-]*$")
+# Determiners are never searched among a head's dependents, so a pattern naming one never matches.
+_NEVER_MATCH = frozenset({"a", "an", "the", "this", "that", "these", "those"})
 COUNTRY_KINDS = frozenset({"name", "short", "historical", "adjective", "demonym", "capital", "seat"})
 
 
@@ -173,10 +178,13 @@ def load_codebooks(folder: Path | None = None) -> Codebooks:
         + _organizations(
             _optional_rows(tables, "actors/organizations.tsv", ("org", "code", "name"), problems), problems
         )
-        + tuple(
-            e
-            for name in sorted(n for n in tables if n.startswith("actors/people"))
-            for e in _people(rows(name, ("name", "code", "start", "end", "aliases"), optional=2), problems)
+        + _people(
+            [
+                row
+                for name in sorted(n for n in tables if n.startswith("actors/people"))
+                for row in rows(name, ("name", "code", "start", "end", "aliases"), optional=2)
+            ],
+            problems,
         )
     )
     names = _check_unique_names(names, problems)
@@ -307,6 +315,8 @@ def _parse_pattern(text: str) -> tuple[str, tuple[str, ...], str | None, bool] |
             target_after = "" if previous == tokens[0] else previous
         elif not _PATTERN_WORD.fullmatch(token):
             return f"word {token!r} must be lower-case letters (with - or ')"
+        elif token in _NEVER_MATCH:
+            return f"word {token!r} can never match (determiners are not matched; leave it out)"
         elif token in words or token == head:
             return f"word {token!r} is written twice"
         else:
@@ -373,7 +383,7 @@ def _organizations(rows: list[Row], problems: Problems) -> tuple[NameEntry, ...]
     return tuple(found)
 
 
-def _people(rows: list[Row], problems: Problems) -> list[NameEntry]:
+def _people(rows: list[Row], problems: Problems) -> tuple[NameEntry, ...]:
     found: list[NameEntry] = []
     for row in rows:
         name, code = row.values["name"], row.values["code"]
@@ -389,28 +399,41 @@ def _people(rows: list[Row], problems: Problems) -> list[NameEntry]:
         for form in _short_forms(forms):
             found.append(NameEntry(form, code, "person", name, start, end, True, row.ref))
     _check_overlaps(found, problems)
-    return found
+    return tuple(found)
 
 
 def _short_forms(forms: list[str]) -> list[str]:
-    """The surname and initial-plus-surname forms the loader adds ("Munir", "A. Munir")."""
+    """The surname and initial-plus-surname forms the loader adds ("Munir", "A. Munir").
+
+    A regnal number or suffix is not a surname ("Abdullah II", "Marcos Jr."), and a surname that
+    is also a common English word ("May") is not added alone.
+    """
     short: list[str] = []
     for form in forms:
-        parts = form.split()
+        parts = [p for p in form.split() if p.rstrip(".,").upper() not in _NAME_SUFFIXES]
         if len(parts) < 2:
             continue
-        for extra in (parts[-1], f"{parts[-2][0]}. {parts[-1]}"):
+        surname = parts[-1]
+        extras = [f"{parts[-2][0]}. {surname}"]
+        if surname.lower() not in STOP_WORDS:
+            extras.insert(0, surname)
+        for extra in extras:
             if extra not in forms and extra not in short:
                 short.append(extra)
     return short
 
 
 def _check_overlaps(entries: list[NameEntry], problems: Problems) -> None:
-    periods: dict[str, list[NameEntry]] = {}
+    """One person's periods in the same office (the same code) must not overlap.
+
+    Different offices may overlap (a general who is also president); `_pick_entry` then takes
+    the office entered last.
+    """
+    periods: dict[tuple[str, str], list[NameEntry]] = {}
     for e in entries:
         if not e.generated and e.form == e.key:
-            periods.setdefault(e.key, []).append(e)
-    for person, spans in periods.items():
+            periods.setdefault((e.key, e.code), []).append(e)
+    for (person, _), spans in periods.items():
         spans.sort(key=lambda e: e.start or dt.date.min)
         for before, after in itertools.pairwise(spans):
             if before.end is None or (after.start is not None and after.start <= before.end):

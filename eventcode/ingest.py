@@ -39,7 +39,11 @@ def read_stories(paths: Iterable[Path]) -> Iterator[Story | Reject]:
         _check_path(path)
     for path in paths:
         if path.is_dir():
-            yield from _read_folder(path)
+            yield from _read_texts(
+                sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() == ".txt")
+            )
+        elif path.suffix.lower() == ".txt":
+            yield from _read_texts([path])
         else:
             yield from _read_jsonl(path)
 
@@ -47,12 +51,11 @@ def read_stories(paths: Iterable[Path]) -> Iterator[Story | Reject]:
 def _check_path(path: Path) -> None:
     if not path.exists():
         raise InputError(f"{path}: no such file or folder")
-    if path.is_file() and path.suffix.lower() != ".jsonl":
-        raise InputError(f"{path}: not an input eventcode reads (a .jsonl file or a folder of .txt)")
+    if path.is_file() and path.suffix.lower() not in (".jsonl", ".txt"):
+        raise InputError(f"{path}: not an input eventcode reads (a .jsonl or .txt file, or a folder of .txt)")
 
 
-def _read_folder(folder: Path) -> Iterator[Story | Reject]:
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".txt")
+def _read_texts(files: list[Path]) -> Iterator[Story | Reject]:
     for path in files:
         try:
             text = path.read_bytes().decode("utf-8")

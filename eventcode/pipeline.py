@@ -25,7 +25,9 @@ from . import __version__
 from .actors import Lexicon, build_lexicon, find_actors
 from .codebooks import Codebooks, load_codebooks
 from .config import Config
+from .evaluate import Evaluation, evaluate, read_gold
 from .events import PatternIndex, find_events, index_patterns
+from .harvest import Unknown, harvest
 from .ingest import read_stories
 from .model import Event, Reject, Sentence, Story
 from .parse import load_model, model_label, parse_sentences
@@ -179,6 +181,7 @@ class RunSummary:
     counts: dict[str, int]
     metadata: dict[str, str]
     out: Path
+    first_reject: str | None = None
 
 
 def run(
@@ -226,12 +229,15 @@ def run(
             if progress is not None:
                 progress(1)
             if isinstance(record, Reject):
+                if not first_reject:
+                    first_reject.append(f"{record.source}: {record.reason}")
                 rejects.write(record)
                 counts["stories_rejected"] += 1
                 logger.debug("rejected %s: %s", record.source, record.reason)
             else:
                 yield record
 
+    first_reject: list[str] = []
     out.mkdir(parents=True, exist_ok=True)
     metadata = resources.metadata
     with (
@@ -255,10 +261,41 @@ def run(
             "inputs": [str(p) for p in paths],
         },
     )
-    return RunSummary(counts, metadata, out)
+    return RunSummary(counts, metadata, out, first_reject[0] if first_reject else None)
 
 
 def _chain(first: Story | Reject | None, rest: Iterator[Story | Reject]) -> Iterator[Story | Reject]:
     if first is not None:
         yield first
     yield from rest
+
+
+def evaluate_gold(gold: Path, config: Config) -> Evaluation:
+    """Code a gold set's records with the pipeline and score them (see `evaluate`).
+
+    Raises:
+        InputError: The gold file is missing or malformed.
+    """
+    records = list(read_gold(gold))
+    resources = load_resources(config)
+
+    def code(stories: Iterable[Story]) -> Iterator[tuple[Story, tuple[Event, ...]]]:
+        for coded in code_stories(
+            stories, resources, require_dyad=config.require_dyad, batch_size=config.batch_size
+        ):
+            yield coded.story, coded.events
+
+    return evaluate(records, code)
+
+
+def harvest_inputs(paths: Iterable[Path], config: Config, *, top: int = 50) -> list[Unknown]:
+    """Parse the stories of the inputs and list the verbs and names the codebooks do not know.
+
+    Raises:
+        InputError: An input path is missing or of an unknown kind.
+    """
+    stories = (r for r in read_stories(list(paths)) if isinstance(r, Story))
+    resources = load_resources(config)
+    sentences = (s for story in stories for s in split_sentences(story))
+    docs = (doc for _, doc in parse_sentences(sentences, resources.nlp, batch_size=config.batch_size))
+    return harvest(docs, resources.lexicon, resources.patterns, top=top)

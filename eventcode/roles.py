@@ -29,6 +29,7 @@ _PERSONAL = frozenset({"he", "she", "him", "her"})
 # Roots whose events run both ways when a list of actors does them together ("X and Y met").
 _MUTUAL_ROOTS = frozenset({"03", "04", "05", "06"})
 _MEMORY = 12
+_FINITE = frozenset({"VBD", "VBZ", "VBP"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,9 +156,13 @@ def _subject(verb: Token) -> list[Token]:
             if child.lower_ in _RELATIVE and verb.dep_ == "relcl":
                 return [verb.head]
             return [child]
-    if (verb.dep_ in _INHERIT_SUBJECT or _is_opener(verb)) and verb.head is not verb:
-        return _subject(verb.head)
-    return _words_before(verb)
+    governor = verb.head
+    if (verb.dep_ in _INHERIT_SUBJECT or _is_opener(verb)) and governor is not verb:
+        # only a governing verb lends its subject: "the importance of expanding ..." has none
+        return _subject(governor) if governor.pos_ in ("VERB", "AUX") else []
+    if verb.dep_ == "ROOT" and verb.tag_ in _FINITE:
+        return _words_before(verb)
+    return []
 
 
 def _is_opener(verb: Token) -> bool:

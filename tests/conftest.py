@@ -18,6 +18,17 @@ REPO = Path(__file__).parent.parent
 SHARED = REPO.parent / "shared"
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden", action="store_true", help="Rewrite tests/golden/ from the current output."
+    )
+
+
+@pytest.fixture(scope="session")
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
 @pytest.fixture(scope="session")
 def blank() -> Language:
     """A blank English pipeline: tokenizer and vocabulary, no trained model."""

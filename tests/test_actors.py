@@ -103,3 +103,23 @@ def test_actors_seat_and_organisation(make_doc: MakeDoc, lexicon: Lexicon) -> No
     )
     actors = find_actors(doc, lexicon, date=None)
     assert [a.code for t in actors.members(doc[1]) if (a := actors.phrase_actor(t))] == ["GONGOV", "IGOWCO"]
+
+
+def test_actors_person_in_two_offices_takes_the_newer(
+    make_doc: MakeDoc, fixture_codebooks: Codebooks, blank: Language
+) -> None:
+    import dataclasses
+
+    # Aragorn is ARNMIL from 1990; give him a second, overlapping office from 2000
+    army = next(e for e in fixture_codebooks.names if e.form == "Aragorn Arathorn")
+    king = dataclasses.replace(army, code="ARNGOV", start=dt.date(2000, 1, 1))
+    books = dataclasses.replace(fixture_codebooks, names=(*fixture_codebooks.names, king))
+    lexicon = build_lexicon(books, blank)
+    doc = make_doc(
+        "Aragorn Arathorn spoke",
+        heads=[1, 2, 2],
+        deps=["compound", "nsubj", "ROOT"],
+        pos=["PROPN", "PROPN", "VERB"],
+    )
+    codes = [find_actors(doc, lexicon, date=dt.date(y, 1, 1)).phrase_actor(doc[1]) for y in (1995, 2005)]
+    assert [a.code if a else None for a in codes] == ["ARNMIL", "ARNGOV"]

@@ -63,7 +63,7 @@ def test_codebooks_check_dates_names_and_roles(books: Path) -> None:
         books / "actors" / "people.tsv",
         "Someone Else\tGONGOV\t2001-13-01\t",
         "Late Starter\tGONGOV\t2005-01-01\t2004-01-01",
-        "Faramir Ecthelion\tGONMIL\t2010-01-01\t",
+        "Faramir Ecthelion\tGONGOV\t2010-01-01\t",
     )
     _append(books / "actors" / "countries.tsv", "ROH\tname\tGondor", "ARN\tnickname\tNorth")
     _append(books / "actors" / "agents.tsv", "XXX\twizard")
