@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 import logging
 import re
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -182,6 +182,7 @@ class RunSummary:
     metadata: dict[str, str]
     out: Path
     first_reject: str | None = None
+    events_by_root: dict[str, int] = dataclasses.field(default_factory=dict)
 
 
 def run(
@@ -238,6 +239,7 @@ def run(
                 yield record
 
     first_reject: list[str] = []
+    roots: Counter[str] = Counter()
     out.mkdir(parents=True, exist_ok=True)
     metadata = resources.metadata
     with (
@@ -249,6 +251,7 @@ def run(
         ):
             counts["sentences"] += coded.sentences
             counts["stories_coded" if coded.events else "stories_no_event"] += 1
+            roots.update(e.root_code for e in coded.events)
             writer.write(coded.events)
     counts["events_written"] = writer.count
     write_json(
@@ -261,7 +264,9 @@ def run(
             "inputs": [str(p) for p in paths],
         },
     )
-    return RunSummary(counts, metadata, out, first_reject[0] if first_reject else None)
+    return RunSummary(
+        counts, metadata, out, first_reject[0] if first_reject else None, dict(sorted(roots.items()))
+    )
 
 
 def _chain(first: Story | Reject | None, rest: Iterator[Story | Reject]) -> Iterator[Story | Reject]:
