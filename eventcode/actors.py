@@ -106,20 +106,55 @@ class SentenceActors:
         """The members of a list headed by `token` ("Azerbaijan and Pakistan"), or just `token`.
 
         A chain of conjuncts with no "and"/"or" in it is read as appositions, not a list: the
-        parser often makes "the Chief of Army Staff, General Munir" a conjunction.
+        parser often makes "the Chief of Army Staff, General Munir" a conjunction. The chain may
+        start one step down, where the parser hung it on an apposition ("the US, Russia, and
+        Switzerland") or on a misparsed first name's object ("Barack Obama and Vladimir Putin").
         """
-        chain = [token, *_conjuncts(token)]
-        if len(chain) > 1 and any(c.dep_ in ("cc", "preconj") for t in chain for c in t.children):
-            return chain
+        for start in (token, *(c for c in token.children if c.dep_ in ("appos", "pobj"))):
+            chain = [start, *_conjuncts(start)]
+            if len(chain) > 1 and any(c.dep_ in ("cc", "preconj") for t in chain for c in t.children):
+                return chain if start is token else [token, *chain]
         return [token]
 
-    def phrase_actor(self, token: Token) -> ActorMatch | None:
+    def actors(self, token: Token, *, in_list: bool = False) -> list[ActorMatch]:
+        """The actors a phrase names: one, or one per country of a modifier list ("US and
+        British activists" are USA activists and GBR activists).
+
+        `in_list`: the phrase is a member of a list, so its appositions and conjuncts are the
+        other members, not part of it.
+        """
+        actor = self.phrase_actor(token, in_list=in_list)
+        if actor is None:
+            return []
+        countries = [
+            m
+            for i in (c.i for c in token.children if c.dep_ in ("amod", "compound", "nmod"))
+            for t in [self.doc[i], *_conjuncts(self.doc[i])]
+            if (m := self.mentions.get(t.i)) is not None and m.kind == "country" and m.code is not None
+        ]
+        if len(countries) < 2 or actor.code[:3] not in {m.code[:3] for m in countries if m.code}:
+            return [actor]
+        role = actor.code[3:]
+        return [
+            ActorMatch(
+                m.code + role if len(m.code) == 3 else m.code,
+                actor.start,
+                actor.end,
+                actor.head,
+                m.ref,
+                actor.titles,
+            )
+            for m in countries
+            if m.code is not None
+        ]
+
+    def phrase_actor(self, token: Token, *, in_list: bool = False) -> ActorMatch | None:
         """Resolve the noun phrase headed by `token` to an actor, or None if it names none."""
         if token.i in self.mentions and self.mentions[token.i].kind == "pronoun":
             return None
-        if token.dep_ == "appos" and token.head is not token:
+        if token.dep_ == "appos" and token.head is not token and not in_list:
             return self.phrase_actor(token.head)  # "the minister, General X, who ...": one actor
-        tokens = _phrase(token, list_member=len(self.members(token)) > 1)
+        tokens = _phrase(token, list_member=in_list or len(self.members(token)) > 1)
         actor = self._resolve(token, tokens)
         if actor is None:
             # "provocations committed by the Armenian forces": the actor is the acl's agent
@@ -240,6 +275,8 @@ def _phrase(head: Token, *, list_member: bool) -> list[Token]:
         token = stack.pop()
         for child in token.children:
             if child.dep_ in _OUTSIDE_PHRASE and not (child.dep_ == "conj" and not list_member):
+                continue
+            if list_member and token is head and child.dep_ == "appos":
                 continue
             tokens.append(child)
             stack.append(child)

@@ -109,27 +109,69 @@ def find_events(doc: Doc, index: PatternIndex) -> list[EventMatch]:
         if not candidates:
             continue
         local = _local_dependents(token)
-        for pattern in candidates:
-            placed = _place_words(pattern, local)
-            if placed is None:
-                continue
-            found.append(
-                EventMatch(
-                    pattern_id=pattern.pattern_id,
-                    code=pattern.code,
-                    head=token.i,
-                    target_slot=_target_slot(token, pattern, placed),
-                    negated=is_negated(token),
-                    specificity=1 + len(pattern.words),
-                )
-            )
-            break
+        match = _first_match(token, candidates, local)
+        if match is not None:
+            found.append(match)
     return found
 
 
+def _first_match(head: Token, candidates: Sequence[Pattern], local: Sequence[Token]) -> EventMatch | None:
+    """The most specific pattern that fits; a pattern whose target preposition is missing
+    ("stage protest against +" on "staged a protest in Beijing") fits too, with the default
+    target and one word less of specificity."""
+    fallback: EventMatch | None = None
+    for pattern in candidates:
+        placed = _place_words(pattern.words, local)
+        if placed is not None:
+            best = EventMatch(
+                pattern.pattern_id,
+                pattern.code,
+                head.i,
+                _target_slot(head, pattern, placed),
+                negated=is_negated(head),
+                specificity=1 + len(pattern.words),
+            )
+            if fallback is None or best.specificity >= fallback.specificity:
+                return best
+            return fallback
+        if fallback is None and pattern.target_after:
+            words = tuple(w for w in pattern.words if w != pattern.target_after)
+            if _place_words(words, local) is not None:
+                fallback = EventMatch(
+                    pattern.pattern_id,
+                    pattern.code,
+                    head.i,
+                    None,
+                    negated=is_negated(head),
+                    specificity=1 + len(words),
+                )
+    return fallback
+
+
 def _candidates(token: Token, heads: Mapping[str, tuple[Pattern, ...]]) -> tuple[Pattern, ...]:
-    lemma = token.lemma_.lower()
-    return heads.get(lemma) or heads.get(token.lower_) or ()
+    for form in (token.lemma_.lower(), token.lower_, *_stems(token.lower_)):
+        if form in heads:
+            return heads[form]
+    return ()
+
+
+def _stems(word: str) -> list[str]:
+    """Base-form guesses for an inflected word, for when the lemmatizer slips ("staged" -> "stag")."""
+    guesses: list[str] = []
+    for suffix, replacements in (
+        ("ies", ("y",)),
+        ("ied", ("y",)),
+        ("ing", ("", "e")),
+        ("ed", ("", "e")),
+        ("es", ("",)),
+        ("s", ("",)),
+    ):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            stem = word[: -len(suffix)]
+            guesses.extend(stem + r for r in replacements)
+            if len(stem) > 2 and stem[-1] == stem[-2]:
+                guesses.append(stem[:-1])  # "stopped" -> "stop"
+    return guesses
 
 
 def _local_dependents(head: Token) -> list[Token]:
@@ -143,10 +185,10 @@ def _local_dependents(head: Token) -> list[Token]:
     return sorted(found, key=lambda t: t.i)
 
 
-def _place_words(pattern: Pattern, local: Sequence[Token]) -> dict[str, Token] | None:
-    """Each pattern word's token among the head's dependents, or None if one is missing."""
+def _place_words(words: Sequence[str], local: Sequence[Token]) -> dict[str, Token] | None:
+    """Each of a pattern's words' token among the head's dependents, or None if one is missing."""
     placed: dict[str, Token] = {}
-    for word in pattern.words:
+    for word in words:
         token = next((t for t in local if _is(t, word) and t not in placed.values()), None)
         if token is None:
             return None
@@ -155,7 +197,7 @@ def _place_words(pattern: Pattern, local: Sequence[Token]) -> dict[str, Token] |
 
 
 def _is(token: Token, word: str) -> bool:
-    return token.lower_ == word or token.lemma_.lower() == word
+    return token.lower_ == word or token.lemma_.lower() == word or word in _stems(token.lower_)
 
 
 def _target_slot(head: Token, pattern: Pattern, placed: Mapping[str, Token]) -> int | None:

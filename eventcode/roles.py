@@ -22,7 +22,8 @@ from .codebooks import EventType
 from .events import is_passive
 from .model import ActorMatch, Event, EventMatch, Sentence
 
-_DEFAULT_TARGET_PREPS = ("with", "to", "against", "on", "at", "for", "from")
+# The last, "in", makes the place of an act its target where nothing else is ("met in Zurich").
+_DEFAULT_TARGET_PREPS = ("with", "to", "against", "on", "at", "for", "from", "in")
 _INHERIT_SUBJECT = frozenset({"xcomp", "conj", "advcl", "pcomp", "acl"})
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
 _PERSONAL = frozenset({"he", "she", "him", "her"})
@@ -119,20 +120,24 @@ def _pairs(
 def _actors(actors: SentenceActors, tokens: list[Token], context: StoryContext) -> list[ActorMatch]:
     found: list[ActorMatch] = []
     for token in tokens:
-        for member in actors.members(token):
-            actor = _actor(actors, member, context)
-            if actor is not None and all(a.code != actor.code for a in found):
-                found.append(actor)
+        members = actors.members(token)
+        for member in members:
+            for actor in _actor(actors, member, context, in_list=len(members) > 1):
+                if all(a.code != actor.code for a in found):
+                    found.append(actor)
     return found
 
 
-def _actor(actors: SentenceActors, token: Token, context: StoryContext) -> ActorMatch | None:
+def _actor(actors: SentenceActors, token: Token, context: StoryContext, *, in_list: bool) -> list[ActorMatch]:
     if token.lower_ in _PERSONAL:
         code = context.person()
         end = token.idx + len(token.text)
-        return None if code is None else ActorMatch(code, token.idx, end, token.i, "context")
-    actor = actors.phrase_actor(token)
-    if actor is None or not actor.code.startswith("---"):
+        return [] if code is None else [ActorMatch(code, token.idx, end, token.i, "context")]
+    return [_resolved(actor, context) for actor in actors.actors(token, in_list=in_list)]
+
+
+def _resolved(actor: ActorMatch, context: StoryContext) -> ActorMatch:
+    if not actor.code.startswith("---"):
         return actor
     code = context.resolve(actor)
     if code == actor.code:
