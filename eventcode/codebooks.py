@@ -109,6 +109,21 @@ class Discard:
 
 
 @dataclass(frozen=True, slots=True)
+class Modality:
+    """What an event's code becomes when intended, appealed for or refused (`modality.tsv`).
+
+    Attributes:
+        intent: The code when promised or planned (None: unchanged).
+        appeal: The code when urged on another (None: unchanged).
+        refusal: The code when negated or refused; None means no event.
+    """
+
+    intent: str | None
+    appeal: str | None
+    refusal: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Codebooks:
     """Everything the coder knows, loaded once and never changed.
 
@@ -121,6 +136,7 @@ class Codebooks:
         names: Name forms of countries, organisations and people.
         agents: Role nouns.
         discards: Phrases that keep text from being coded.
+        modality: Code prefix -> how intent, appeal and refusal change it.
     """
 
     folder: Path
@@ -131,6 +147,15 @@ class Codebooks:
     names: tuple[NameEntry, ...]
     agents: tuple[Agent, ...]
     discards: tuple[Discard, ...]
+    modality: Mapping[str, Modality]
+
+    def modality_of(self, code: str) -> Modality | None:
+        """The `modality.tsv` row of the longest listed prefix of `code`."""
+        for size in range(len(code), 1, -1):
+            row = self.modality.get(code[:size])
+            if row is not None:
+                return row
+        return None
 
 
 def default_folder() -> Path:
@@ -192,6 +217,11 @@ def load_codebooks(folder: Path | None = None) -> Codebooks:
         _optional_rows(tables, "actors/agents.tsv", ("role", "noun"), problems), role_priority, problems
     )
     discards = _discards(_optional_rows(tables, "discards.tsv", ("scope", "phrase"), problems), problems)
+    modality = _modality(
+        _optional_rows(tables, "modality.tsv", ("code", "intent", "appeal", "refusal"), problems),
+        event_types,
+        problems,
+    )
     if problems.items:
         raise CodebookError(problems.items)
     return Codebooks(
@@ -203,6 +233,7 @@ def load_codebooks(folder: Path | None = None) -> Codebooks:
         names=names,
         agents=agents,
         discards=discards,
+        modality=MappingProxyType(modality),
     )
 
 
@@ -498,3 +529,33 @@ def _discards(rows: list[Row], problems: Problems) -> tuple[Discard, ...]:
         else:
             found[phrase] = Discard(scope, phrase, row.ref)
     return tuple(found.values())
+
+
+def _modality(
+    rows: list[Row], event_types: Mapping[str, EventType], problems: Problems
+) -> dict[str, Modality]:
+    found: dict[str, Modality] = {}
+    for row in rows:
+        code = row.values["code"]
+        values: dict[str, str | None] = {}
+        for column in ("intent", "appeal", "refusal"):
+            value = row.values[column]
+            if value == "-" and column == "refusal":
+                values[column] = None
+            elif not value:
+                values[column] = "" if column == "refusal" else None
+            elif value not in event_types:
+                problems.add(row.path, row.line, f"{column} code {value!r} is not in cameo.tsv")
+            else:
+                values[column] = value
+        if code not in event_types:
+            problems.add(row.path, row.line, f"unknown CAMEO code {code!r}")
+        elif code in found:
+            problems.add(row.path, row.line, f"code {code} is listed twice")
+        elif len(values) == 3:
+            refusal = values["refusal"]
+            if refusal == "":
+                problems.add(row.path, row.line, "refusal must be a code or - (no event)")
+                continue
+            found[code] = Modality(values["intent"], values["appeal"], refusal)
+    return found

@@ -130,13 +130,15 @@ def _first_match(head: Token, candidates: Sequence[Pattern], local: Sequence[Tok
                 _target_slot(head, pattern, placed),
                 negated=is_negated(head),
                 specificity=1 + len(pattern.words),
+                covers=tuple(t.i for t in placed.values()),
             )
             if fallback is None or best.specificity >= fallback.specificity:
                 return best
             return fallback
         if fallback is None and pattern.target_after:
             words = tuple(w for w in pattern.words if w != pattern.target_after)
-            if _place_words(words, local) is not None:
+            partial = _place_words(words, local)
+            if partial is not None:
                 fallback = EventMatch(
                     pattern.pattern_id,
                     pattern.code,
@@ -144,6 +146,7 @@ def _first_match(head: Token, candidates: Sequence[Pattern], local: Sequence[Tok
                     None,
                     negated=is_negated(head),
                     specificity=1 + len(words),
+                    covers=tuple(t.i for t in partial.values()),
                 )
     return fallback
 

@@ -96,6 +96,10 @@ class EventMatch:
         target_slot: Token index where the pattern places the target, or None.
         negated: Whether the verb is negated ("did not meet").
         specificity: How many words the pattern matched, for choosing and for confidence.
+        covers: Token indices of the pattern's other words.
+        subject_of: Token index of the verb whose subject is the source, where that is not the
+            head (an appeal runs from the one who urges: "X urged Y to negotiate").
+        mood: How the act was said: "act", "intent", "appeal" or "refusal".
     """
 
     pattern_id: str
@@ -104,6 +108,9 @@ class EventMatch:
     target_slot: int | None
     negated: bool = False
     specificity: int = 1
+    covers: tuple[int, ...] = ()
+    subject_of: int | None = None
+    mood: str = "act"
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ from .evaluate import Evaluation, evaluate, read_gold
 from .events import PatternIndex, find_events, index_patterns
 from .harvest import Unknown, harvest
 from .ingest import read_stories
+from .modality import apply_modality
 from .model import Event, Reject, Sentence, Story
 from .parse import load_model, model_label, parse_sentences
 from .roles import StoryContext, assign_roles
@@ -129,7 +130,7 @@ def _code_sentence(
     sentence: Sentence, doc: Doc, resources: Resources, context: StoryContext, require_dyad: bool
 ) -> tuple[list[Event], StoryContext]:
     actors = find_actors(doc, resources.lexicon, date=sentence.date)
-    matches = find_events(doc, resources.patterns)
+    matches = apply_modality(doc, find_events(doc, resources.patterns), resources.codebooks)
     return assign_roles(
         sentence, actors, matches, resources.codebooks.event_types, context, require_dyad=require_dyad
     )

@@ -27,6 +27,7 @@ _DEFAULT_TARGET_PREPS = ("with", "to", "against", "on", "at", "for", "from", "in
 _INHERIT_SUBJECT = frozenset({"xcomp", "conj", "advcl", "pcomp", "acl"})
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
 _PERSONAL = frozenset({"he", "she", "him", "her"})
+_PRONOUNS = _PERSONAL | {"it", "they", "we", "them"}
 # Roots whose events run both ways when a list of actors does them together ("X and Y met").
 _MUTUAL_ROOTS = frozenset({"03", "04", "05", "06"})
 _MEMORY = 12
@@ -56,6 +57,13 @@ class StoryContext:
         """The newest actor a personal pronoun ("he", "she") can stand for."""
         for earlier in reversed(self.actors):
             if not earlier.code.startswith("---") and earlier.titles:
+                return earlier.code
+        return None
+
+    def latest(self) -> str | None:
+        """The newest actor "it" or "they" can stand for."""
+        for earlier in reversed(self.actors):
+            if not earlier.code.startswith("---"):
                 return earlier.code
         return None
 
@@ -129,8 +137,11 @@ def _actors(actors: SentenceActors, tokens: list[Token], context: StoryContext) 
 
 
 def _actor(actors: SentenceActors, token: Token, context: StoryContext, *, in_list: bool) -> list[ActorMatch]:
-    if token.lower_ in _PERSONAL:
-        code = context.person()
+    if token.lower_ in _PRONOUNS:
+        speaker = _speaker(token)
+        if speaker is not None:  # "Syria says it is willing": it is Syria
+            return _actor(actors, speaker, context, in_list=False)
+        code = context.person() if token.lower_ in _PERSONAL else context.latest()
         end = token.idx + len(token.text)
         return [] if code is None else [ActorMatch(code, token.idx, end, token.i, "context")]
     return [_resolved(actor, context) for actor in actors.actors(token, in_list=in_list)]
@@ -145,7 +156,22 @@ def _resolved(actor: ActorMatch, context: StoryContext) -> ActorMatch:
     return dataclasses.replace(actor, code=code, evidence=actor.evidence + "+context")
 
 
+def _speaker(pronoun: Token) -> Token | None:
+    """The subject of the verb that reports a pronoun's clause ("X said he would ..."), if any."""
+    if pronoun.dep_ not in ("nsubj", "nsubjpass"):
+        return None
+    clause = pronoun.head
+    while clause.dep_ in ("xcomp", "conj") and clause.head is not clause:
+        clause = clause.head
+    if clause.dep_ != "ccomp" or clause.head is clause:
+        return None
+    speaker = next((c for c in clause.head.children if c.dep_ == "nsubj"), None)
+    return None if speaker is None or speaker.lower_ in _PRONOUNS else speaker
+
+
 def _source_tokens(head: Token, match: EventMatch) -> list[Token]:
+    if match.subject_of is not None:
+        return _subject(head.doc[match.subject_of])
     if head.pos_ in ("NOUN", "PROPN"):
         return _noun_source(head, match)
     return _subject(head)
@@ -162,6 +188,15 @@ def _subject(verb: Token) -> list[Token]:
                 return [verb.head]
             return [child]
     governor = verb.head
+    if verb.dep_ == "xcomp":
+        # object control: "invited the minister to visit" -- the minister visits
+        controller = next(
+            (c for c in governor.children if c.dep_ in ("dobj", "dative") and c.i < verb.i), None
+        )
+        if controller is not None:
+            return [controller]
+    if verb.dep_ == "xcomp" and governor.pos_ == "ADJ" and governor.dep_ in ("acomp", "amod"):
+        governor = governor.head  # "France is ready to contribute": the subject of "is"
     if (verb.dep_ in _INHERIT_SUBJECT or _is_opener(verb)) and governor is not verb:
         # only a governing verb lends its subject: "the importance of expanding ..." has none
         return _subject(governor) if governor.pos_ in ("VERB", "AUX") else []
@@ -212,15 +247,24 @@ def _noun_source(noun: Token, match: EventMatch) -> list[Token]:
 def _target_tokens(doc: Doc, head: Token, match: EventMatch, actors: SentenceActors) -> list[Token]:
     if match.target_slot is not None:
         return [doc[match.target_slot]]
+    # the head first, then the pattern's own words ("offer [to] negotiate with X")
+    for verb in (head, *(doc[i] for i in match.covers if doc[i].pos_ in ("VERB", "NOUN"))):
+        found = _default_target(verb, actors)
+        if found:
+            return found
+    return []
+
+
+def _default_target(head: Token, actors: SentenceActors) -> list[Token]:
     objects = [c for c in head.children if c.dep_ in ("dobj", "dative", "iobj")]
     if is_passive(head):
         objects = [c for c in head.children if c.dep_ == "nsubjpass"]
     for obj in objects:
-        if actors.phrase_actor(obj) is not None or obj.lower_ in _PERSONAL:
+        if actors.phrase_actor(obj) is not None or obj.lower_ in _PRONOUNS:
             return [obj]
     preps = sorted(
         (c for c in head.children if c.dep_ == "prep" and c.lower_ in _DEFAULT_TARGET_PREPS),
-        key=lambda c: c.i,
+        key=lambda c: _DEFAULT_TARGET_PREPS.index(c.lower_),
     )
     for prep in preps:
         for obj in (c for c in prep.children if c.dep_ == "pobj"):

@@ -1,0 +1,132 @@
+"""How an act is said changes its code: intended, appealed for, or refused (CAMEO's rules).
+
+- Intent: an act under "agree/offer/pledge/promise/vow/plan/decide to", "be ready/willing to",
+  or in the future ("will visit") takes the intent code (`036` for a meeting, `0354` for easing
+  sanctions); a threatened or vowed attack takes the threat code (`138`).
+- Appeal: an act someone "urges/asks/calls on" another to do takes the appeal code, from the one
+  who urges to the one urged ("X urged Y to negotiate": X -> Y, `026`).
+- Refusal: a negated or refused act takes the matching reject code ("refused to meet": `125`),
+  or gives no event (a negated statement, appeal or attack is not coded).
+
+The table is `codebooks/modality.tsv`. Where the governing verb has a pattern of its own that
+already names the act ("agree cooperate"), that pattern speaks for both and the inner act is
+dropped; where it has only a generic one ("agree": `030`), the inner act, recoded, is kept instead.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+from spacy.tokens import Doc, Token
+
+from .codebooks import Codebooks
+from .events import is_negated
+from .model import EventMatch
+
+_INTENT = frozenset(
+    {
+        "agree",
+        "offer",
+        "pledge",
+        "promise",
+        "vow",
+        "plan",
+        "intend",
+        "decide",
+        "prepare",
+        "seek",
+        "aim",
+        "hope",
+        "want",
+        "wish",
+        "propose",
+        "commit",
+        "undertake",
+        "resolve",
+        "threaten",
+        "expect",
+        "volunteer",
+    }
+)
+_INTENT_STATES = frozenset(
+    {"ready", "willing", "prepared", "set", "determined", "eager", "committed", "keen"}
+)
+_APPEAL = frozenset(
+    {"urge", "call", "ask", "appeal", "press", "request", "encourage", "implore", "beg", "exhort"}
+)
+_REFUSAL = frozenset({"refuse", "reject", "decline", "deny", "oppose", "resist"})
+_FUTURE = frozenset({"will", "would", "shall", "'ll", "wo"})
+
+
+def apply_modality(doc: Doc, matches: Sequence[EventMatch], codebooks: Codebooks) -> list[EventMatch]:
+    """Recode each match by the mood of its verb; drop what CAMEO does not code.
+
+    Args:
+        doc: The parsed sentence.
+        matches: Its pattern matches, from `find_events`.
+        codebooks: For the modality table.
+
+    Returns:
+        The matches that remain, recoded, in sentence order.
+    """
+    by_head = {m.head: m for m in matches}
+    dropped: set[int] = set()
+    recoded: dict[int, EventMatch] = {}
+    for match in matches:
+        head = doc[match.head]
+        governor = _governor(head)
+        outer = by_head.get(governor.i) if governor is not None else None
+        if outer is not None and head.i in outer.covers:
+            dropped.add(match.head)  # "agree cooperate" already says it
+            continue
+        mood, subject_of, target = _mood(head, governor)
+        negated = match.negated or (governor is not None and is_negated(governor))
+        new = _recode(match, mood, negated, codebooks)
+        if new is None:
+            dropped.add(match.head)
+            continue
+        if mood != "act" and outer is not None:
+            dropped.add(outer.head)  # the generic "agree" (030) gives way to what was agreed
+        if mood == "appeal":
+            new = dataclasses.replace(new, subject_of=subject_of, target_slot=target or new.target_slot)
+        recoded[match.head] = new
+    return [recoded[m.head] for m in matches if m.head in recoded and m.head not in dropped]
+
+
+def _governor(verb: Token) -> Token | None:
+    """The verb or state an infinitive depends on: "agreed [to] meet", "ready [to] meet"."""
+    if verb.dep_ == "xcomp" and verb.head is not verb:
+        return verb.head
+    return None
+
+
+def _mood(verb: Token, governor: Token | None) -> tuple[str, int | None, int | None]:
+    """The mood, and for an appeal the urging verb and the urged party's token."""
+    if governor is not None:
+        lemma = governor.lemma_.lower()
+        if lemma in _REFUSAL:
+            return "refusal", None, None
+        if lemma in _APPEAL:
+            urged = next((c.i for c in governor.children if c.dep_ in ("dobj", "dative")), None)
+            return "appeal", governor.i, urged
+        if lemma in _INTENT or lemma in _INTENT_STATES:
+            return "intent", None, None
+    if any(c.dep_ == "aux" and c.lower_ in _FUTURE for c in verb.children):
+        return "intent", None, None
+    return "act", None, None
+
+
+def _recode(match: EventMatch, mood: str, negated: bool, codebooks: Codebooks) -> EventMatch | None:
+    row = codebooks.modality_of(match.code)
+    code: str | None = match.code
+    if row is not None and mood == "intent":
+        code = row.intent or match.code
+    elif row is not None and mood == "appeal":
+        code = row.appeal or match.code
+    if negated or mood == "refusal":
+        refused = codebooks.modality_of(code) if code else None
+        code = refused.refusal if refused is not None else None
+    if code is None:
+        return None
+    return dataclasses.replace(match, code=code, negated=False, mood="refusal" if negated else mood)
