@@ -25,6 +25,7 @@ from .model import ActorMatch
 _OUTSIDE_PHRASE = frozenset(
     {"relcl", "acl", "ccomp", "advcl", "xcomp", "parataxis", "conj", "cc", "preconj", "mark", "punct"}
 )
+_LOCATIVE = frozenset({"in", "at", "near", "inside", "outside", "across", "around", "throughout"})
 _NO_PLURAL = ("s", "police", "staff", "personnel", "people", "media", "military", "clergy")
 
 
@@ -148,13 +149,23 @@ class SentenceActors:
             if m.code is not None
         ]
 
-    def phrase_actor(self, token: Token, *, in_list: bool = False) -> ActorMatch | None:
-        """Resolve the noun phrase headed by `token` to an actor, or None if it names none."""
+    def phrase_actor(
+        self, token: Token, *, in_list: bool = False, without_places: bool = False
+    ) -> ActorMatch | None:
+        """Resolve the noun phrase headed by `token` to an actor, or None if it names none.
+
+        `without_places`: leave out the phrase's place ("talks in Baku" names no actor).
+        """
         if token.i in self.mentions and self.mentions[token.i].kind == "pronoun":
             return None
         if token.dep_ == "appos" and token.head is not token and not in_list:
             return self.phrase_actor(token.head)  # "the minister, General X, who ...": one actor
         tokens = _phrase(token, list_member=in_list or len(self.members(token)) > 1)
+        if without_places:
+            places = {
+                t.i for c in token.children if c.dep_ == "prep" and c.lower_ in _LOCATIVE for t in c.subtree
+            }
+            tokens = [t for t in tokens if t.i not in places]
         actor = self._resolve(token, tokens)
         if actor is None:
             # "provocations committed by the Armenian forces": the actor is the acl's agent

@@ -56,6 +56,12 @@ _INNER_DEPS = frozenset(
     }
 )
 _SEARCH_DEPTH = 3
+# A pattern's preposition before its target may be missing from the text ("staged a protest in
+# Beijing" for "stage protest against +"); a content word before the target may not.
+_PREPOSITIONS = frozenset(
+    "with to against on at for from in into onto over about toward towards upon between among "
+    "across through by near around inside outside within".split()
+)
 _VERB_POS = frozenset({"VERB", "AUX"})
 _NOUN_POS = frozenset({"NOUN", "PROPN"})
 
@@ -135,7 +141,7 @@ def _first_match(head: Token, candidates: Sequence[Pattern], local: Sequence[Tok
             if fallback is None or best.specificity >= fallback.specificity:
                 return best
             return fallback
-        if fallback is None and pattern.target_after:
+        if fallback is None and pattern.target_after in _PREPOSITIONS:
             words = tuple(w for w in pattern.words if w != pattern.target_after)
             partial = _place_words(words, local)
             if partial is not None:

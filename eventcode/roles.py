@@ -22,8 +22,7 @@ from .codebooks import EventType
 from .events import is_passive
 from .model import ActorMatch, Event, EventMatch, Sentence
 
-# The last, "in", makes the place of an act its target where nothing else is ("met in Zurich").
-_DEFAULT_TARGET_PREPS = ("with", "to", "against", "on", "at", "for", "from", "in")
+_DEFAULT_TARGET_PREPS = ("with", "to", "against", "on", "at", "for", "from")
 _INHERIT_SUBJECT = frozenset({"xcomp", "conj", "advcl", "pcomp", "acl"})
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
 _PERSONAL = frozenset({"he", "she", "him", "her"})
@@ -97,12 +96,16 @@ def assign_roles(
     doc = actors.doc
     events: list[Event] = []
     seen: list[ActorMatch] = []
+    verbs = {m.head for m in matches if doc[m.head].pos_ in ("VERB", "AUX")}
     for match in matches:
         if match.negated:
             continue
         head = doc[match.head]
-        sources = _actors(actors, _source_tokens(head, match), context)
+        sources = _actors(actors, _source_tokens(head, match, actors, verbs), context)
         targets = _actors(actors, _target_tokens(doc, head, match, actors), context)
+        if not targets and not (len(sources) > 1 and match.code[:2] in _MUTUAL_ROOTS):
+            # the place of an act is its target where nothing else is ("met in Zurich")
+            targets = _actors(actors, _place(head), context)
         seen.extend((*sources, *targets))
         for source, target in _pairs(sources, targets, match.code):
             if require_dyad and (source is None or target is None):
@@ -169,11 +172,11 @@ def _speaker(pronoun: Token) -> Token | None:
     return None if speaker is None or speaker.lower_ in _PRONOUNS else speaker
 
 
-def _source_tokens(head: Token, match: EventMatch) -> list[Token]:
+def _source_tokens(head: Token, match: EventMatch, actors: SentenceActors, verbs: set[int]) -> list[Token]:
     if match.subject_of is not None:
         return _subject(head.doc[match.subject_of])
     if head.pos_ in ("NOUN", "PROPN"):
-        return _noun_source(head, match)
+        return _noun_source(head, match, actors, verbs)
     return _subject(head)
 
 
@@ -227,11 +230,18 @@ def _words_before(verb: Token) -> list[Token]:
     return roots[-1:]
 
 
-def _noun_source(noun: Token, match: EventMatch) -> list[Token]:
-    """The actor of an event noun: its possessor, its `by` or `of` phrase, or the clause's subject."""
+def _noun_source(noun: Token, match: EventMatch, actors: SentenceActors, verbs: set[int]) -> list[Token]:
+    """The actor of an event noun: its possessor ("Russia's attack"), an actor modifying it
+    ("the Russian attack"), its `by` or `of` phrase, or, under a light verb with no pattern of its
+    own ("paid a visit to"), the clause's subject."""
     for child in noun.children:
         if child.dep_ == "poss":
             return [child]
+    for child in noun.children:
+        if child.dep_ in ("amod", "compound", "nmod") and child.i != match.target_slot:
+            named = actors.phrase_actor(child)
+            if named is not None and not named.code.startswith("---"):  # not "official visit"
+                return [child]
     for prep in ("by", "of"):
         for child in noun.children:
             if child.dep_ == "prep" and child.lower_ == prep:
@@ -241,7 +251,9 @@ def _noun_source(noun: Token, match: EventMatch) -> list[Token]:
     governor = noun.head
     while governor is not governor.head and governor.pos_ not in ("VERB", "AUX"):
         governor = governor.head
-    return _subject(governor) if governor.pos_ in ("VERB", "AUX") else []
+    if governor.pos_ not in ("VERB", "AUX") or governor.i in verbs:
+        return []  # "NATO condemned the attack": the attack is not NATO's
+    return _subject(governor)
 
 
 def _target_tokens(doc: Doc, head: Token, match: EventMatch, actors: SentenceActors) -> list[Token]:
@@ -249,18 +261,30 @@ def _target_tokens(doc: Doc, head: Token, match: EventMatch, actors: SentenceAct
         return [doc[match.target_slot]]
     # the head first, then the pattern's own words ("offer [to] negotiate with X")
     for verb in (head, *(doc[i] for i in match.covers if doc[i].pos_ in ("VERB", "NOUN"))):
-        found = _default_target(verb, actors)
+        found = _default_target(verb, actors, skip=set(match.covers))
         if found:
             return found
     return []
 
 
-def _default_target(head: Token, actors: SentenceActors) -> list[Token]:
+def _place(head: Token) -> list[Token]:
+    return [
+        o
+        for c in head.children
+        if c.dep_ == "prep" and c.lower_ == "in"
+        for o in c.children
+        if o.dep_ == "pobj"
+    ]
+
+
+def _default_target(head: Token, actors: SentenceActors, *, skip: set[int]) -> list[Token]:
+    """The direct object, else the first prepositional object, that names an actor; the place of
+    a word of the pattern itself ("talks" in "held talks in Baku") is not a target."""
     objects = [c for c in head.children if c.dep_ in ("dobj", "dative", "iobj")]
     if is_passive(head):
         objects = [c for c in head.children if c.dep_ == "nsubjpass"]
     for obj in objects:
-        if actors.phrase_actor(obj) is not None or obj.lower_ in _PRONOUNS:
+        if actors.phrase_actor(obj, without_places=obj.i in skip) is not None or obj.lower_ in _PRONOUNS:
             return [obj]
     preps = sorted(
         (c for c in head.children if c.dep_ == "prep" and c.lower_ in _DEFAULT_TARGET_PREPS),

@@ -1,0 +1,94 @@
+"""Who did what to whom, end to end on the trained model and the shipped codebooks (#4)."""
+
+import datetime as dt
+
+import pytest
+
+from eventcode import Config, load_resources
+from eventcode.model import Story
+from eventcode.pipeline import Resources, code_stories
+
+pytestmark = [pytest.mark.model, pytest.mark.issue(4)]
+
+
+@pytest.fixture(scope="module")
+def resources() -> Resources:
+    return load_resources(Config())
+
+
+def _code(resources: Resources, text: str, date: dt.date | None = dt.date(2023, 5, 24)) -> set[tuple]:
+    [coded] = code_stories([Story("t", text, date)], resources)
+    return {(e.source_actor, e.target_actor, e.event_code) for e in coded.events}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # passive voice: the by-agent is the source
+        ("Ukraine was attacked by Russia on Monday.", {("RUS", "UKR", "190")}),
+        # apposition and titles: one actor, country and role from the whole phrase
+        (
+            "The Chief of the General Staff of the Azerbaijan Army, Colonel General Karim Valiyev, "
+            "met with the Pakistani army chief.",
+            {("AZEMIL", "PAKMIL", "040")},
+        ),
+        # possessive and adjective actors
+        ("Pakistan's army accused India of aggression.", {("PAKMIL", "IND", "1123")}),
+        # a list subject meets both ways
+        ("Azerbaijan and Pakistan held talks in Baku.", {("AZE", "PAK", "046"), ("PAK", "AZE", "046")}),
+        # reported speech: the reported act is coded, not the speaker's statement
+        ("Officials said Iran attacked Iraq.", {("IRN", "IRQ", "190")}),
+    ],
+)
+def test_engine_roles_from_syntax(resources: Resources, text: str, expected: set[tuple]) -> None:
+    assert _code(resources, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a negated cooperative act becomes the matching reject code, never the act
+        ("Turkey refused to meet with Armenia.", {("TUR", "ARM", "125")}),
+        ("Turkey did not agree to cooperate with Armenia.", {("TUR", "ARM", "120")}),
+        # a negated attack is no event
+        ("Russia did not attack Ukraine.", set()),
+    ],
+)
+def test_engine_negation(resources: Resources, text: str, expected: set[tuple]) -> None:
+    events = _code(resources, text)
+    assert events == expected
+    assert not any(code.startswith(("04", "19")) for _, _, code in events)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("France will visit Germany next week.", {("FRA", "DEU", "036")}),
+        ("Russia vowed to attack Ukraine.", {("RUS", "UKR", "138")}),
+        ("The United States urged Iran to negotiate with Israel.", {("USA", "IRN", "026")}),
+    ],
+)
+def test_engine_intent_and_appeal(resources: Resources, text: str, expected: set[tuple]) -> None:
+    assert _code(resources, text) == expected
+
+
+def test_engine_pronoun_and_short_reference_from_the_story(resources: Resources) -> None:
+    text = (
+        "Pakistani army chief Asim Munir arrived in Baku on Monday. "
+        "He met with Azerbaijani defence minister Zakir Hasanov. "
+        "The army chief also criticized Armenia."
+    )
+    events = _code(resources, text)
+    assert ("PAKMIL", "AZEGOV", "040") in events
+    assert any(s == "PAKMIL" and t == "ARM" and c.startswith("11") for s, t, c in events)
+
+
+def test_engine_person_coded_by_story_date(resources: Resources) -> None:
+    text = "Munir met with Hasanov."
+    assert _code(resources, text, dt.date(2023, 5, 24)) == {("PAKMIL", "AZEGOV", "040")}
+    assert _code(resources, text, dt.date(2015, 1, 1)) == set()  # Munir was not army chief yet
+
+
+def test_engine_no_pattern_no_event_and_discards(resources: Resources) -> None:
+    assert _code(resources, "Pakistan said the weather in Azerbaijan was fine.") == set()
+    assert _code(resources, "Argentina beat Brazil 2-1 in a friendly match.") == set()
