@@ -16,6 +16,7 @@ run: $(STAMP)
 	$(BIN)/eventcode run seeds --out out
 
 test: $(STAMP)
+	$(BIN)/eventcode codebook check codebooks
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
