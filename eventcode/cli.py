@@ -91,7 +91,9 @@ def run(inputs: tuple[Path, ...], out: Path, models: tuple[str, ...], codebooks:
     ):
         click.echo(f"  {key:<18} {counts[key]:>8}")
     if summary.events_by_root:
-        click.echo("  events by CAMEO root: " + ", ".join(f"{r}: {n}" for r, n in summary.events_by_root.items()))
+        click.echo(
+            "  events by CAMEO root: " + ", ".join(f"{r}: {n}" for r, n in summary.events_by_root.items())
+        )
     if counts["stories_rejected"]:
         click.echo(
             f"{counts['stories_rejected']} of {counts['stories_read']} records rejected "
