@@ -142,6 +142,8 @@ class Codebooks:
         names: Name forms of countries, organisations and people.
         agents: Role nouns.
         discards: Phrases that keep text from being coded.
+        country_names: Country code -> its common name ("United States"), for labels.
+        role_names: Role code -> its name in roles.tsv ("Military"), for labels.
     """
 
     folder: Path
@@ -152,6 +154,8 @@ class Codebooks:
     names: tuple[NameEntry, ...]
     agents: tuple[Agent, ...]
     discards: tuple[Discard, ...]
+    country_names: Mapping[str, str]
+    role_names: Mapping[str, str]
 
 
 def default_folder() -> Path:
@@ -190,19 +194,17 @@ def load_codebooks(folder: Path | None = None) -> Codebooks:
         problems,
         present="plover.tsv" in tables,
     )
-    role_priority = _roles(
-        _optional_rows(tables, "roles.tsv", ("code", "name", "priority"), problems), problems
-    )
+    role_rows = _optional_rows(tables, "roles.tsv", ("code", "name", "priority"), problems)
+    role_priority = _roles(role_rows, problems)
     patterns = tuple(
         p
         for name in sorted(n for n in tables if n.startswith("verbs/"))
         for p in _patterns(rows(name, ("id", "code", "pattern")), event_types, problems)
     )
     _check_unique_patterns(patterns, problems)
+    country_rows = _optional_rows(tables, "actors/countries.tsv", ("code", "kind", "name"), problems)
     names = (
-        _countries(
-            _optional_rows(tables, "actors/countries.tsv", ("code", "kind", "name"), problems), problems
-        )
+        _countries(country_rows, problems)
         + _organizations(
             _optional_rows(tables, "actors/organizations.tsv", ("org", "code", "name"), problems), problems
         )
@@ -231,6 +233,10 @@ def load_codebooks(folder: Path | None = None) -> Codebooks:
         names=names,
         agents=agents,
         discards=discards,
+        country_names=MappingProxyType(_country_names(country_rows)),
+        role_names=MappingProxyType(
+            {r.values["code"]: r.values["name"] for r in role_rows if r.values["code"] in role_priority}
+        ),
     )
 
 
@@ -423,6 +429,17 @@ def _countries(rows: list[Row], problems: Problems) -> tuple[NameEntry, ...]:
         elif _actor_code(row, code, problems, length=None if kind == "seat" else 3):
             found.append(NameEntry(name, code, "country", code[:3], None, None, False, row.ref))
     return tuple(found)
+
+
+def _country_names(rows: list[Row]) -> dict[str, str]:
+    """Each country's common name: its second `name` line where the first is an official "X of Y"
+    form ("United States of America" -> "United States"), else its first."""
+    forms: dict[str, list[str]] = {}
+    for row in rows:
+        code, kind = row.values["code"], row.values["kind"]
+        if kind == "name" and len(code) == 3:
+            forms.setdefault(code, []).append(row.values["name"])
+    return {code: n[1] if len(n) > 1 and " of " in n[0] else n[0] for code, n in forms.items()}
 
 
 def _organizations(rows: list[Row], problems: Problems) -> tuple[NameEntry, ...]:
