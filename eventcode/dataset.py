@@ -60,7 +60,8 @@ def events_dataset(folder: Path) -> ds.Dataset:
     try:
         schemas = [pq.read_schema(f).remove_metadata() for f in files]
         found = ds.dataset(files, format="parquet", partitioning=_PARTITIONING, partition_base_dir=str(root))
-        schema = pa.unify_schemas([found.schema.remove_metadata(), *schemas])
+        # permissive: a column one writer made int32 and another int64 reads as int64
+        schema = pa.unify_schemas([found.schema.remove_metadata(), *schemas], promote_options="permissive")
         return ds.dataset(
             files, schema=schema, format="parquet", partitioning=_PARTITIONING, partition_base_dir=str(root)
         )

@@ -55,3 +55,18 @@ def test_dataset_broken_file_is_an_input_error(tmp_path: Path) -> None:
     (tmp_path / "events" / "part.parquet").write_bytes(b"not parquet")
     with pytest.raises(InputError, match="not a readable events dataset"):
         read_events_table(tmp_path)
+
+
+def test_dataset_files_of_two_writers_unify(tmp_path: Path) -> None:
+    folder = tmp_path / "events"
+    folder.mkdir()
+    old = events_table([make_event(event_id="old")]).drop_columns(["plover_event"])
+    new = events_table([make_event(event_id="new")]).append_column("num_mentions", pa.array([2], pa.int32()))
+    newer = events_table([make_event(event_id="newer")]).append_column(
+        "num_mentions", pa.array([5], pa.int64())
+    )
+    for name, table in (("a", old), ("b", new), ("c", newer)):
+        pq.write_table(table, folder / f"part-{name}.parquet")
+    rows = {r["event_id"]: r for r in read_events_table(tmp_path).to_pylist()}
+    assert rows["old"]["plover_event"] is None and rows["old"]["num_mentions"] is None
+    assert (rows["new"]["num_mentions"], rows["newer"]["num_mentions"]) == (2, 5)

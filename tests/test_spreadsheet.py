@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from eventcode.spreadsheet import column_meanings, safe_text, spreadsheet_columns
 from eventcode.write import EVENT_SCHEMA
@@ -43,3 +45,10 @@ def test_spreadsheet_columns_add_plover_for_an_older_dataset() -> None:
     meanings = dict(column_meanings(columns))
     assert meanings["num_mentions"] == "Added by a newer eventcode."
     assert "`" not in meanings["event_code"]
+
+
+@given(st.text())
+def test_spreadsheet_safe_text_never_starts_a_formula_and_keeps_the_text(text: str) -> None:
+    safe = safe_text(text)
+    assert not safe.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert safe in (text, "'" + text)
