@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check lint codebook-check clean
+.PHONY: run test check lint codebook-check docs clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,9 @@ lint: $(STAMP)
 	$(BIN)/mypy eventcode
 
 check: lint test
+
+docs: $(STAMP)
+	$(BIN)/python -m eventcode.schema_doc docs/schema.md
 
 clean:
 	rm -rf $(VENV) out build *.egg-info

@@ -2,6 +2,8 @@
 
 >>> from eventcode import Config, run
 >>> summary = run([Path("seeds")], Path("out"), Config())  # doctest: +SKIP
+>>> events = read_events("out")  # doctest: +SKIP
+>>> events = code_frame(stories_df)  # doctest: +SKIP
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ __version__ = "0.1.0"
 from .codebooks import Codebooks, load_codebooks
 from .config import Config
 from .errors import CodebookError, EventcodeError, InputError, ModelNotFoundError
+from .frames import code_frame, read_events
 from .pipeline import RunSummary, code_stories, load_resources, run
 
 __all__ = [
@@ -22,8 +25,10 @@ __all__ = [
     "ModelNotFoundError",
     "RunSummary",
     "__version__",
+    "code_frame",
     "code_stories",
     "load_codebooks",
     "load_resources",
+    "read_events",
     "run",
 ]

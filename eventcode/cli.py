@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from collections.abc import Callable
@@ -16,7 +17,9 @@ from .codebooks import load_codebooks
 from .config import DEFAULT_MODELS, Config
 from .errors import CodebookError, EventcodeError
 from .evaluate import format_table
-from .pipeline import evaluate_gold, harvest_inputs
+from .explain import format_explanation
+from .export import FORMATS, export_events
+from .pipeline import evaluate_gold, explain_text, harvest_inputs
 from .pipeline import run as run_pipeline
 from .stats import codebook_stats
 
@@ -221,3 +224,69 @@ def codebook_harvest(
     config = Config(models=models or DEFAULT_MODELS, codebooks=codebooks)
     for unknown in _call(lambda: harvest_inputs(inputs, config, top=top)):
         click.echo(f"{unknown.kind}\t{unknown.text}\t{unknown.count}\t{unknown.example}")
+
+
+@cli.command()
+@click.argument("events_dir", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    required=True,
+    help="gdelt: GDELT 2.0 event table; phoenix: Phoenix dataset; csv: CSV for Excel; xlsx: workbook.",
+)
+@click.option(
+    "--to",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The file to write; for gdelt and phoenix, a name ending in .parquet writes Parquet.",
+)
+@_codebooks_option
+def export(events_dir: Path, fmt: str, to: Path, codebooks: Path | None) -> None:
+    """Export the events of EVENTS_DIR (a run's --out folder) as GDELT, Phoenix, CSV or XLSX.
+
+    gdelt writes GDELT 2.0's 61 event columns, tab-separated without a header like GDELT's
+    files (or Parquet). csv is UTF-8 with BOM; xlsx adds names beside codes and a legend sheet.
+    Text that a spreadsheet would take for a formula is written as plain text.
+
+    \b
+    Example:
+        eventcode export out/ --format gdelt --to events.gdelt.tsv
+        eventcode export out/ --format xlsx --to events.xlsx
+    """
+    books = _call(lambda: load_codebooks(codebooks))
+    summary = _call(lambda: export_events(events_dir, fmt, to, books))
+    sheets = f" on {summary.sheets} sheet(s)" if summary.sheets else ""
+    click.echo(f"{summary.rows} events -> {summary.path} ({summary.fmt}{sheets})")
+
+
+@cli.command()
+@click.argument("sentence")
+@click.option(
+    "--date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="The story date, YYYY-MM-DD: it picks the office a person held.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the explanation as one JSON object.")
+@_model_option
+@_codebooks_option
+def explain(
+    sentence: str, date: dt.datetime | None, as_json: bool, models: tuple[str, ...], codebooks: Path | None
+) -> None:
+    """Show how SENTENCE is coded: parse, actors and their codebook lines, patterns, events.
+
+    Where no event is coded, says why: no pattern fits, a negation, a missing source or target,
+    or a discard phrase.
+
+    \b
+    Example:
+        eventcode explain "Azerbaijan accused Armenia of provocations." --date 2023-05-24
+    """
+    config = Config(models=models or DEFAULT_MODELS, codebooks=codebooks)
+    day = date.date() if date is not None else None
+    result = _call(lambda: explain_text(sentence, config, date=day))
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_explanation(result))

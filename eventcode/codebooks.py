@@ -7,6 +7,7 @@ silently.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import importlib.resources
@@ -29,16 +30,36 @@ _PATTERN_WORD = re.compile(r"^[a-z][a-z'-]*$")
 # Determiners are never searched among a head's dependents, so a pattern naming one never matches.
 _NEVER_MATCH = frozenset({"a", "an", "the", "this", "that", "these", "those"})
 COUNTRY_KINDS = frozenset({"name", "short", "historical", "adjective", "demonym", "capital", "seat"})
+# The 16 event types of PLOVER, the ontology that succeeds CAMEO; plover.tsv maps each CAMEO code to one.
+PLOVER_EVENTS = (
+    "AGREE",
+    "CONSULT",
+    "SUPPORT",
+    "CONCEDE",
+    "COOPERATE",
+    "AID",
+    "RETREAT",
+    "REQUEST",
+    "ACCUSE",
+    "REJECT",
+    "THREATEN",
+    "PROTEST",
+    "SANCTION",
+    "MOBILIZE",
+    "COERCE",
+    "ASSAULT",
+)
 
 
 @dataclass(frozen=True, slots=True)
 class EventType:
-    """One CAMEO code of the taxonomy."""
+    """One CAMEO code of the taxonomy, with its PLOVER event type (from plover.tsv)."""
 
     code: str
     name: str
     goldstein: float
     quad_class: int
+    plover_event: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +158,8 @@ class Codebooks:
         agents: Role nouns.
         discards: Phrases that keep text from being coded.
         modality: Code prefix -> how intent, appeal and refusal change it.
+        country_names: Country code -> its common name ("United States"), for labels.
+        role_names: Role code -> its name in roles.tsv ("Military"), for labels.
     """
 
     folder: Path
@@ -156,6 +179,9 @@ class Codebooks:
             if row is not None:
                 return row
         return None
+
+    country_names: Mapping[str, str]
+    role_names: Mapping[str, str]
 
 
 def default_folder() -> Path:
@@ -186,20 +212,25 @@ def load_codebooks(folder: Path | None = None) -> Codebooks:
     def rows(name: str, columns: tuple[str, ...], optional: int = 0) -> list[Row]:
         return list(read_table(tables[name], name, columns, problems, optional=optional))
 
-    event_types = _event_types(rows("cameo.tsv", ("code", "name", "goldstein", "quad_class")), problems)
-    role_priority = _roles(
-        _optional_rows(tables, "roles.tsv", ("code", "name", "priority"), problems), problems
+    cameo_rows = rows("cameo.tsv", ("code", "name", "goldstein", "quad_class"))
+    event_types = _plover(
+        _optional_rows(tables, "plover.tsv", ("cameo_code", "plover_event"), problems),
+        _event_types(cameo_rows, problems),
+        {row.values["code"]: row.line for row in cameo_rows},
+        problems,
+        present="plover.tsv" in tables,
     )
+    role_rows = _optional_rows(tables, "roles.tsv", ("code", "name", "priority"), problems)
+    role_priority = _roles(role_rows, problems)
     patterns = tuple(
         p
         for name in sorted(n for n in tables if n.startswith("verbs/"))
         for p in _patterns(rows(name, ("id", "code", "pattern")), event_types, problems)
     )
     _check_unique_patterns(patterns, problems)
+    country_rows = _optional_rows(tables, "actors/countries.tsv", ("code", "kind", "name"), problems)
     names = (
-        _countries(
-            _optional_rows(tables, "actors/countries.tsv", ("code", "kind", "name"), problems), problems
-        )
+        _countries(country_rows, problems)
         + _organizations(
             _optional_rows(tables, "actors/organizations.tsv", ("org", "code", "name"), problems), problems
         )
@@ -234,6 +265,10 @@ def load_codebooks(folder: Path | None = None) -> Codebooks:
         agents=agents,
         discards=discards,
         modality=MappingProxyType(modality),
+        country_names=MappingProxyType(_country_names(country_rows)),
+        role_names=MappingProxyType(
+            {r.values["code"]: r.values["name"] for r in role_rows if r.values["code"] in role_priority}
+        ),
     )
 
 
@@ -289,6 +324,36 @@ def quad_class_of(code: str) -> int:
     """GDELT's quad class of a CAMEO code, by its root: 1 for 01-05, 2 for 06-08, 3 for 09-13, 4 else."""
     root = int(code[:2])
     return 1 if root <= 5 else 2 if root <= 8 else 3 if root <= 13 else 4
+
+
+def _plover(
+    rows: list[Row],
+    event_types: dict[str, EventType],
+    cameo_lines: Mapping[str, int],
+    problems: Problems,
+    *,
+    present: bool,
+) -> dict[str, EventType]:
+    """The event types with their PLOVER type; every CAMEO code must have exactly one."""
+    if not present:
+        problems.add("plover.tsv", 1, "file is missing: every CAMEO code needs its PLOVER event type")
+        return event_types
+    found: dict[str, str] = {}
+    for row in rows:
+        code, plover = row.values["cameo_code"], row.values["plover_event"]
+        if code not in event_types:
+            problems.add(row.path, row.line, f"unknown CAMEO code {code!r}")
+        elif plover not in PLOVER_EVENTS:
+            problems.add(row.path, row.line, f"unknown PLOVER event type {plover!r}")
+        elif code in found:
+            problems.add(row.path, row.line, f"code {code} is listed twice")
+        else:
+            found[code] = plover
+    for code in (c for c in event_types if c not in found):
+        problems.add(
+            "cameo.tsv", cameo_lines.get(code, 1), f"code {code} has no PLOVER event type in plover.tsv"
+        )
+    return {code: dataclasses.replace(t, plover_event=found.get(code, "")) for code, t in event_types.items()}
 
 
 def _roles(rows: list[Row], problems: Problems) -> dict[str, int]:
@@ -396,6 +461,17 @@ def _countries(rows: list[Row], problems: Problems) -> tuple[NameEntry, ...]:
         elif _actor_code(row, code, problems, length=None if kind == "seat" else 3):
             found.append(NameEntry(name, code, "country", code[:3], None, None, False, row.ref))
     return tuple(found)
+
+
+def _country_names(rows: list[Row]) -> dict[str, str]:
+    """Each country's common name: its second `name` line where the first is an official "X of Y"
+    form ("United States of America" -> "United States"), else its first."""
+    forms: dict[str, list[str]] = {}
+    for row in rows:
+        code, kind = row.values["code"], row.values["kind"]
+        if kind == "name" and len(code) == 3:
+            forms.setdefault(code, []).append(row.values["name"])
+    return {code: n[1] if len(n) > 1 and " of " in n[0] else n[0] for code, n in forms.items()}
 
 
 def _organizations(rows: list[Row], problems: Problems) -> tuple[NameEntry, ...]:

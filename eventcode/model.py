@@ -129,6 +129,7 @@ class Event:
     event_code: str
     base_code: str
     root_code: str
+    plover_event: str
     quad_class: int
     goldstein: float
     confidence: float

@@ -25,8 +25,10 @@ from . import __version__
 from .actors import Lexicon, build_lexicon, find_actors
 from .codebooks import Codebooks, load_codebooks
 from .config import Config
+from .errors import InputError
 from .evaluate import Evaluation, evaluate, read_gold
 from .events import PatternIndex, find_events, index_patterns
+from .explain import Explanation, SentenceExplanation, discarded_sentence, explain_sentence
 from .harvest import Unknown, harvest
 from .ingest import read_stories
 from .modality import apply_modality
@@ -305,3 +307,66 @@ def harvest_inputs(paths: Iterable[Path], config: Config, *, top: int = 50) -> l
     sentences = (s for story in stories for s in split_sentences(story))
     docs = (doc for _, doc in parse_sentences(sentences, resources.nlp, batch_size=config.batch_size))
     return harvest(docs, resources.lexicon, resources.patterns, top=top)
+
+
+def explain_text(text: str, config: Config, *, date: dt.date | None = None) -> Explanation:
+    """Code a text as `run` would and say why, sentence by sentence (see `explain`).
+
+    Args:
+        text: One sentence or a few.
+        config: How to code.
+        date: The story date, which picks the office a person held.
+
+    Raises:
+        InputError: The text is empty.
+        CodebookError, ModelNotFoundError: As `load_resources`.
+    """
+    if not text.strip():
+        raise InputError("nothing to explain: the text is empty")
+    resources = load_resources(config)
+    story = Story("explain", text.strip(), date)
+    found: list[SentenceExplanation] = []
+    context = StoryContext()
+    originals = list(split_sentences(story))  # a discarded sentence comes back parsed as empty text
+    for _, parsed in _parsed_stories([story], resources, config.batch_size):
+        for sentence, doc in parsed:
+            if doc is None:
+                original = originals[sentence.index]
+                found.append(discarded_sentence(original, _discard_reason(story, original, resources)))
+                continue
+            actors = find_actors(doc, resources.lexicon, date=sentence.date)
+            matches = find_events(doc, resources.patterns)
+            types = resources.codebooks.event_types
+            trials = [
+                assign_roles(sentence, actors, [m], types, context, require_dyad=False)[0] for m in matches
+            ]
+            events, context = assign_roles(
+                sentence, actors, matches, types, context, require_dyad=config.require_dyad
+            )
+            found.append(
+                explain_sentence(
+                    sentence,
+                    doc,
+                    actors,
+                    matches,
+                    trials,
+                    events,
+                    resources.codebooks,
+                    resources.patterns,
+                    require_dyad=config.require_dyad,
+                )
+            )
+    return Explanation(tuple(found))
+
+
+def _discard_reason(story: Story, sentence: Sentence, resources: Resources) -> str:
+    for scope, pattern, text in (
+        ("story", resources.story_discards, story.text),
+        ("sentence", resources.sentence_discards, sentence.text),
+    ):
+        hit = pattern.search(text) if pattern is not None else None
+        if hit is not None:
+            phrase = hit.group(0).lower()
+            ref = next((d.ref for d in resources.codebooks.discards if d.phrase == phrase), "discards.tsv")
+            return f"not coded: the {scope} contains the discard phrase {phrase!r} ({ref})"
+    return "not coded: discarded"

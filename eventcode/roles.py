@@ -328,6 +328,7 @@ def _event(
         event_code=match.code,
         base_code=match.code[:3],
         root_code=match.code[:2],
+        plover_event=event_type.plover_event,
         quad_class=event_type.quad_class,
         goldstein=event_type.goldstein,
         confidence=round(confidence, 3),

@@ -30,6 +30,7 @@ EVENT_SCHEMA = pa.schema(
         pa.field("event_code", pa.string(), nullable=False),
         pa.field("base_code", pa.string(), nullable=False),
         pa.field("root_code", pa.string(), nullable=False),
+        pa.field("plover_event", pa.string(), nullable=False),
         pa.field("quad_class", pa.int8(), nullable=False),
         pa.field("goldstein", pa.float64(), nullable=False),
         pa.field("confidence", pa.float64(), nullable=False),

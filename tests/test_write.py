@@ -20,6 +20,7 @@ def _event(code: str = "0211") -> Event:
         event_code=code,
         base_code=code[:3],
         root_code=code[:2],
+        plover_event="CONSULT",
         quad_class=1,
         goldstein=3.4,
         confidence=0.8,
