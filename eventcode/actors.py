@@ -34,6 +34,7 @@ class Lexicon:
     """The actor name forms and role nouns of the codebooks, ready to match against a `Doc`."""
 
     matcher: PhraseMatcher
+    exact: PhraseMatcher
     names: Mapping[tuple[str, ...], tuple[NameEntry, ...]]
     agents: Mapping[tuple[str, ...], Agent]
     role_priority: Mapping[str, int]
@@ -68,10 +69,22 @@ def build_lexicon(codebooks: Codebooks, nlp: Language) -> Lexicon:
             agents.setdefault(_key(nlp, form), agent)
     for key in names:
         agents.pop(key, None)  # a name form ("Congress" as an organisation) outranks a role noun
+    # People's names and acronyms match as written: "said" is not Qaboos bin Said, "us" not the US
+    exact_forms = {e.form for e in codebooks.names if e.kind == "person" or _is_acronym(e.form)}
+    exact_keys = {_key(nlp, form) for form in exact_forms}
+    loose = {e.form for e in codebooks.names if e.form not in exact_forms}
+    loose_keys = {_key(nlp, form) for form in loose}
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-    forms = [" ".join(k) for k in (*names, *agents)]
+    forms = [" ".join(k) for k in (*names, *agents) if k in loose_keys or k not in exact_keys]
     matcher.add("ACTOR", [nlp.make_doc(form) for form in forms])
-    return Lexicon(matcher, {k: tuple(v) for k, v in names.items()}, agents, codebooks.role_priority)
+    exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+    exact.add("EXACT", [nlp.make_doc(form) for form in sorted(exact_forms)])
+    return Lexicon(matcher, exact, {k: tuple(v) for k, v in names.items()}, agents, codebooks.role_priority)
+
+
+def _is_acronym(form: str) -> bool:
+    """An all-capital short form ("US", "UN", "WHO")."""
+    return form.isalpha() and form.isupper() and len(form) <= 5
 
 
 def _key(nlp: Language, form: str) -> tuple[str, ...]:
@@ -217,7 +230,7 @@ def find_actors(doc: Doc, lexicon: Lexicon, *, date: dt.date | None) -> Sentence
         The sentence's mentions, able to resolve any noun phrase to an actor.
     """
     spans = sorted(
-        ((start, end) for _, start, end in lexicon.matcher(doc)),
+        ((start, end) for _, start, end in (*lexicon.matcher(doc), *lexicon.exact(doc))),
         key=lambda se: (-(se[1] - se[0]), se[0]),
     )
     taken: set[int] = set()

@@ -71,7 +71,8 @@ def apply_modality(doc: Doc, matches: Sequence[EventMatch], codebooks: Codebooks
         The matches that remain, recoded, in sentence order.
     """
     by_head = {m.head: m for m in matches}
-    dropped: set[int] = set()
+    # an event noun that is a word of another match's pattern ("lift sanction") is part of it
+    dropped: set[int] = {m.head for m in matches if any(m.head in o.covers for o in matches if o is not m)}
     recoded: dict[int, EventMatch] = {}
     for match in matches:
         head = doc[match.head]

@@ -123,3 +123,14 @@ def test_actors_person_in_two_offices_takes_the_newer(
     )
     codes = [find_actors(doc, lexicon, date=dt.date(y, 1, 1)).phrase_actor(doc[1]) for y in (1995, 2005)]
     assert [a.code if a else None for a in codes] == ["ARNMIL", "ARNGOV"]
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"), [("WC", "IGOWCO"), ("wc", None), ("Ecthelion", "GONGOV"), ("ecthelion", None)]
+)
+def test_actors_names_and_acronyms_match_as_written(
+    make_doc: MakeDoc, lexicon: Lexicon, word: str, expected: str | None
+) -> None:
+    doc = make_doc(f"{word} spoke", heads=[1, 1], deps=["nsubj", "ROOT"], pos=["PROPN", "VERB"])
+    actor = find_actors(doc, lexicon, date=None).phrase_actor(doc[0])
+    assert (actor.code if actor else None) == expected
