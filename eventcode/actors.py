@@ -188,6 +188,16 @@ class SentenceActors:
                         return self.phrase_actor(obj)
         return actor
 
+    def _idle_adjective(self, mention: _Mention) -> bool:
+        """A role adjective on a word that names no role ("military cooperation", "in the
+        military sphere") says what something is about, not who acts; on a role noun it counts
+        ("military officials")."""
+        token = self.doc[mention.start]
+        if mention.end - mention.start != 1 or token.pos_ != "ADJ" or token.head is token:
+            return False
+        head = self.mentions.get(token.head.i)
+        return head is None or head.role is None
+
     def _resolve(self, head: Token, tokens: list[Token]) -> ActorMatch | None:
         depth = _depths(head, tokens)
         found = sorted(
@@ -195,7 +205,7 @@ class SentenceActors:
             key=lambda m: (depth[m.start], m.start),
         )
         named = [m for m in found if m.code is not None]
-        roles = [m for m in found if m.role is not None]
+        roles = [m for m in found if m.role is not None and not self._idle_adjective(m)]
         titles = tuple(m.ref for m in roles)
         start = self.doc[min(t.i for t in tokens)].idx
         last = self.doc[max(t.i for t in tokens)]

@@ -27,9 +27,12 @@ _INHERIT_SUBJECT = frozenset({"xcomp", "conj", "advcl", "pcomp", "acl"})
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
 _PERSONAL = frozenset({"he", "she", "him", "her"})
 _PRONOUNS = _PERSONAL | {"it", "they", "we", "them"}
+# Plural references to the actors of the story so far: "the sides met", "welcomed the guests".
+_GROUP_NOUNS = frozenset({"side", "party", "country", "nation", "leader", "guest", "visitor", "delegation"})
 # Roots whose events run both ways when a list of actors does them together ("X and Y met").
 _MUTUAL_ROOTS = frozenset({"03", "04", "05", "06"})
 _MEMORY = 12
+_COOPERATIVE = frozenset({"03", "04", "05", "06", "07", "08"})
 _FINITE = frozenset({"VBD", "VBZ", "VBP"})
 
 
@@ -38,6 +41,7 @@ class StoryContext:
     """The actors seen so far in a story, newest last, for resolving short references."""
 
     actors: tuple[ActorMatch, ...] = ()
+    pairs: tuple[tuple[ActorMatch, ActorMatch, str], ...] = ()
 
     def resolve(self, actor: ActorMatch) -> str:
         """A full code for a role-only actor (`---MIL`): the newest earlier actor with one of its
@@ -59,6 +63,15 @@ class StoryContext:
                 return earlier.code
         return None
 
+    def group(self) -> list[ActorMatch]:
+        """The two sides of the newest cooperative event ("the sides", "the guests"), else of the
+        newest event."""
+        for wanted in (_COOPERATIVE, None):
+            for source, target, root in reversed(self.pairs):
+                if wanted is None or root in wanted:
+                    return [source, target]
+        return []
+
     def latest(self) -> str | None:
         """The newest actor "it" or "they" can stand for."""
         for earlier in reversed(self.actors):
@@ -66,9 +79,11 @@ class StoryContext:
                 return earlier.code
         return None
 
-    def after(self, actors: Sequence[ActorMatch]) -> StoryContext:
-        """This context with `actors` seen last."""
-        return StoryContext((*self.actors, *actors)[-_MEMORY:])
+    def after(
+        self, actors: Sequence[ActorMatch], pairs: Sequence[tuple[ActorMatch, ActorMatch, str]] = ()
+    ) -> StoryContext:
+        """This context with `actors` seen last, and `pairs` the newest events' sides."""
+        return StoryContext((*self.actors, *actors)[-_MEMORY:], (*self.pairs, *pairs)[-_MEMORY:])
 
 
 def assign_roles(
@@ -96,6 +111,7 @@ def assign_roles(
     doc = actors.doc
     events: list[Event] = []
     seen: list[ActorMatch] = []
+    pairs: list[tuple[ActorMatch, ActorMatch, str]] = []
     verbs = {m.head for m in matches if doc[m.head].pos_ in ("VERB", "AUX")}
     for match in matches:
         if match.negated:
@@ -111,7 +127,9 @@ def assign_roles(
             if require_dyad and (source is None or target is None):
                 continue
             events.append(_event(sentence, doc, match, source, target, event_types[match.code]))
-    return events, context.after(seen)
+            if source is not None and target is not None:
+                pairs.append((source, target, match.code[:2]))
+    return events, context.after(seen, pairs)
 
 
 def _pairs(
@@ -147,7 +165,19 @@ def _actor(actors: SentenceActors, token: Token, context: StoryContext, *, in_li
         code = context.person() if token.lower_ in _PERSONAL else context.latest()
         end = token.idx + len(token.text)
         return [] if code is None else [ActorMatch(code, token.idx, end, token.i, "context")]
-    return [_resolved(actor, context) for actor in actors.actors(token, in_list=in_list)]
+    found = [_resolved(actor, context) for actor in actors.actors(token, in_list=in_list)]
+    if not found and _is_group(token):
+        end = token.idx + len(token.text)
+        return [ActorMatch(a.code, token.idx, end, token.i, "context", a.titles) for a in context.group()]
+    return found
+
+
+def _is_group(token: Token) -> bool:
+    return (
+        token.tag_ == "NNS"
+        and token.lemma_.lower() in _GROUP_NOUNS
+        and any(c.lower_ in ("the", "both", "two") for c in token.children)
+    )
 
 
 def _resolved(actor: ActorMatch, context: StoryContext) -> ActorMatch:
