@@ -92,3 +92,9 @@ def test_engine_person_coded_by_story_date(resources: Resources) -> None:
 def test_engine_no_pattern_no_event_and_discards(resources: Resources) -> None:
     assert _code(resources, "Pakistan said the weather in Azerbaijan was fine.") == set()
     assert _code(resources, "Argentina beat Brazil 2-1 in a friendly match.") == set()
+
+
+def test_engine_group_reference_is_both_sides(resources: Resources) -> None:
+    events = _code(resources, "Azerbaijan met with Pakistan on Monday. The sides signed a defence agreement.")
+    signed = {(s, t) for s, t, c in events if c.startswith("05") or c.startswith("06")}
+    assert signed == {("AZE", "PAK"), ("PAK", "AZE")}
