@@ -32,6 +32,7 @@ _GROUP_NOUNS = frozenset({"side", "party", "country", "nation", "leader", "guest
 # Roots whose events run both ways when a list of actors does them together ("X and Y met").
 _MUTUAL_ROOTS = frozenset({"03", "04", "05", "06"})
 _MEMORY = 12
+_VERBAL_CONFLICT = frozenset({"09", "10", "11", "12", "13"})
 _COOPERATIVE = frozenset({"03", "04", "05", "06", "07", "08"})
 _FINITE = frozenset({"VBD", "VBZ", "VBP"})
 
@@ -294,6 +295,14 @@ def _target_tokens(doc: Doc, head: Token, match: EventMatch, actors: SentenceAct
         found = _default_target(verb, actors, skip=set(match.covers))
         if found:
             return found
+    # "alleged that France was aware ...": an accusation, demand or threat targets the clause's
+    # subject (a hope or a statement about someone does not)
+    if match.code[:2] not in _VERBAL_CONFLICT:
+        return []
+    for clause in (c for c in head.children if c.dep_ == "ccomp"):
+        subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subjects and actors.phrase_actor(subjects[0]) is not None:
+            return subjects[:1]
     return []
 
 

@@ -98,3 +98,9 @@ def test_engine_group_reference_is_both_sides(resources: Resources) -> None:
     events = _code(resources, "Azerbaijan met with Pakistan on Monday. The sides signed a defence agreement.")
     signed = {(s, t) for s, t, c in events if c.startswith("05") or c.startswith("06")}
     assert signed == {("AZE", "PAK"), ("PAK", "AZE")}
+
+
+def test_engine_allegation_targets_who_the_clause_is_about(resources: Resources) -> None:
+    events = _code(resources, "Rwanda alleged that France helped to plan the genocide.")
+    assert any(s == "RWA" and t == "FRA" and c.startswith("11") for s, t, c in events)
+    assert _code(resources, "Rwanda hoped that France would change its policy.") == set()
