@@ -220,13 +220,29 @@ def _target_slot(head: Token, pattern: Pattern, placed: Mapping[str, Token]) -> 
 
 def _slot_after(anchor: Token) -> Token | None:
     """The object of a verb or a preposition; for a noun, the noun itself (its attached actor)."""
-    if anchor.dep_ in ("prep", "agent") or anchor.pos_ == "ADP":
-        return next((c for c in anchor.children if c.dep_ in ("pobj", "pcomp")), None)
+    if anchor.dep_ in ("prep", "agent", "dative") or anchor.pos_ == "ADP":
+        obj = next((c for c in anchor.children if c.dep_ in ("pobj", "pcomp")), None)
+        return obj if obj is not None else _lost_object(anchor)
     if anchor.pos_ in _VERB_POS:
         if is_passive(anchor):
             return next((c for c in anchor.children if c.dep_ == "nsubjpass"), None)
         return next((c for c in anchor.children if c.dep_ in ("dobj", "dative", "iobj")), None)
     return anchor
+
+
+def _lost_object(prep: Token) -> Token | None:
+    """The object a preposition lost to a reduced relative clause: in "asylum to five officers
+    holed up in ..." the parser makes "officers" the subject of "holed"."""
+    for token in prep.doc[prep.i + 1 : prep.i + 7]:
+        if (
+            token.dep_ in ("nsubj", "nsubjpass")
+            and token.head.tag_ in ("VBN", "VBG")
+            and token.head.i > token.i
+        ):
+            return token
+        if token.pos_ in ("VERB", "AUX", "PUNCT"):
+            break
+    return None
 
 
 def is_passive(verb: Token) -> bool:

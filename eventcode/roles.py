@@ -290,8 +290,10 @@ def _noun_source(noun: Token, match: EventMatch, actors: SentenceActors, verbs: 
 def _target_tokens(doc: Doc, head: Token, match: EventMatch, actors: SentenceActors) -> list[Token]:
     if match.target_slot is not None:
         return [doc[match.target_slot]]
-    # the head first, then the pattern's own words ("offer [to] negotiate with X")
-    for verb in (head, *(doc[i] for i in match.covers if doc[i].pos_ in ("VERB", "NOUN"))):
+    # the head first, then the pattern's own words ("offer [to] negotiate with X"), then the act
+    # it governs ("threatened to deliver blows to the United States")
+    inner = [c for c in head.children if c.dep_ == "xcomp"]
+    for verb in (head, *(doc[i] for i in match.covers if doc[i].pos_ in ("VERB", "NOUN")), *inner):
         found = _default_target(verb, actors, skip=set(match.covers))
         if found:
             return found
