@@ -131,36 +131,48 @@ class SentenceActors:
         return [token]
 
     def actors(self, token: Token, *, in_list: bool = False) -> list[ActorMatch]:
-        """The actors a phrase names: one, or one per country of a modifier list ("US and
-        British activists" are USA activists and GBR activists).
+        """The actors a phrase names: one, or one per country where the phrase's country is a
+        list ("US and British activists" are USA and GBR activists; "aid for Romania and Poland"
+        goes to ROU and POL).
 
         `in_list`: the phrase is a member of a list, so its appositions and conjuncts are the
         other members, not part of it.
         """
         actor = self.phrase_actor(token, in_list=in_list)
-        if actor is None:
-            return []
-        countries = [
-            m
-            for i in (c.i for c in token.children if c.dep_ in ("amod", "compound", "nmod"))
-            for t in [self.doc[i], *_conjuncts(self.doc[i])]
-            if (m := self.mentions.get(t.i)) is not None and m.kind == "country" and m.code is not None
-        ]
-        if len(countries) < 2 or actor.code[:3] not in {m.code[:3] for m in countries if m.code}:
-            return [actor]
-        role = actor.code[3:]
-        return [
-            ActorMatch(
-                m.code + role if len(m.code) == 3 else m.code,
-                actor.start,
-                actor.end,
-                actor.head,
-                m.ref,
-                actor.titles,
-            )
-            for m in countries
-            if m.code is not None
-        ]
+        if actor is None or actor.code.startswith("---"):
+            return [] if actor is None else [actor]
+        for t in _phrase(token, list_member=in_list or len(self.members(token)) > 1):
+            mention = self._mention_at(t.i)
+            if t is token or mention is None or mention.kind != "country" or mention.start != t.i:
+                continue
+            if mention.code is None or mention.code[:3] != actor.code[:3]:
+                continue
+            members = self.members(self.doc[mention.end - 1])
+            countries = [
+                m for m in (self._mention_at(x.i) for x in members) if m and m.kind == "country" and m.code
+            ]
+            if len(countries) < 2:
+                break
+            role = actor.code[3:]
+            return [
+                ActorMatch(
+                    m.code + role if len(m.code) == 3 else m.code,
+                    actor.start,
+                    actor.end,
+                    actor.head,
+                    m.ref,
+                    actor.titles,
+                )
+                for m in countries
+                if m.code is not None
+            ]
+        return [actor]
+
+    def _mention_at(self, i: int) -> _Mention | None:
+        for m in self.mentions.values():
+            if m.start <= i < m.end:
+                return m
+        return None
 
     def phrase_actor(
         self, token: Token, *, in_list: bool = False, without_places: bool = False

@@ -144,7 +144,16 @@ def _pairs(
         pairs = [(s, t) for s in sources for t in sources if s is not t]
     else:
         pairs = [(s, None) for s in sources]
-    return [(s, t) for s, t in pairs if s is None or t is None or s.code != t.code]
+    return [(s, t) for s, t in pairs if s is None or t is None or not _same(s, t)]
+
+
+def _same(source: ActorMatch, target: ActorMatch) -> bool:
+    """An actor acting on itself; or, for a side taken from the story ("the sides"), on its own
+    country ("the sides discussed cooperation between Azerbaijan and Pakistan")."""
+    if source.code == target.code:
+        return True
+    from_story = "context" in (source.evidence, target.evidence)
+    return from_story and source.code[:3] == target.code[:3]
 
 
 def _actors(actors: SentenceActors, tokens: list[Token], context: StoryContext) -> list[ActorMatch]:
