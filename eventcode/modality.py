@@ -56,6 +56,30 @@ _APPEAL = frozenset(
     {"urge", "call", "ask", "appeal", "press", "request", "encourage", "implore", "beg", "exhort"}
 )
 _REFUSAL = frozenset({"refuse", "reject", "decline", "deny", "oppose", "resist"})
+# Verbs that carry an event noun rather than name an act of their own.
+_LIGHT = frozenset(
+    {
+        "engage",
+        "launch",
+        "conduct",
+        "stage",
+        "mount",
+        "wage",
+        "carry",
+        "undertake",
+        "begin",
+        "start",
+        "continue",
+        "resume",
+        "make",
+        "hold",
+        "pay",
+        "open",
+        "step",
+        "intensify",
+        "escalate",
+    }
+)
 _FUTURE = frozenset({"will", "would", "shall", "'ll", "wo"})
 
 
@@ -70,6 +94,7 @@ def apply_modality(doc: Doc, matches: Sequence[EventMatch], codebooks: Codebooks
     Returns:
         The matches that remain, recoded, in sentence order.
     """
+    matches = _lend_light_verbs(doc, matches)
     by_head = {m.head: m for m in matches}
     # an event noun that is a word of another match's pattern ("lift sanction") is part of it
     dropped: set[int] = {m.head for m in matches if any(m.head in o.covers for o in matches if o is not m)}
@@ -93,6 +118,31 @@ def apply_modality(doc: Doc, matches: Sequence[EventMatch], codebooks: Codebooks
             new = dataclasses.replace(new, subject_of=subject_of, target_slot=target or new.target_slot)
         recoded[match.head] = new
     return [recoded[m.head] for m in matches if m.head in recoded and m.head not in dropped]
+
+
+def _lend_light_verbs(doc: Doc, matches: Sequence[EventMatch]) -> list[EventMatch]:
+    """A light verb ("engaged X in a firefight", "launched an offensive against X") takes the code
+    of the event noun it carries, keeping its own subject and object; the noun's own match goes."""
+    nouns = {m.head: m for m in matches if doc[m.head].pos_ in ("NOUN", "PROPN")}
+    result: list[EventMatch] = []
+    lent: set[int] = set()
+    for match in matches:
+        head = doc[match.head]
+        if head.lemma_.lower() in _LIGHT and match.specificity == 1:
+            carried = [c for c in head.children if c.dep_ == "dobj"]
+            carried += [o for c in head.children if c.dep_ == "prep" for o in c.children if o.dep_ == "pobj"]
+            noun = next((nouns[c.i] for c in carried if c.i in nouns), None)
+            if noun is not None:
+                match = dataclasses.replace(
+                    match,
+                    code=noun.code,
+                    pattern_id=noun.pattern_id,
+                    specificity=noun.specificity + 1,
+                    covers=(*match.covers, noun.head),
+                )
+                lent.add(noun.head)
+        result.append(match)
+    return [m for m in result if m.head not in lent]
 
 
 def _governor(verb: Token) -> Token | None:

@@ -104,3 +104,8 @@ def test_engine_allegation_targets_who_the_clause_is_about(resources: Resources)
     events = _code(resources, "Rwanda alleged that France helped to plan the genocide.")
     assert any(s == "RWA" and t == "FRA" and c.startswith("11") for s, t, c in events)
     assert _code(resources, "Rwanda hoped that France would change its policy.") == set()
+
+
+def test_engine_light_verb_takes_the_event_noun_code(resources: Resources) -> None:
+    events = _code(resources, "Syrian rebels engaged Filipino peacekeepers in a firefight on Saturday.")
+    assert {(s, t[:3], c[:2]) for s, t, c in events} == {("SYRREB", "PHL", "19")}
