@@ -217,7 +217,26 @@ def _source_tokens(head: Token, match: EventMatch, actors: SentenceActors, verbs
         return _subject(head.doc[match.subject_of])
     if head.pos_ in ("NOUN", "PROPN"):
         return _noun_source(head, match, actors, verbs)
-    return _subject(head)
+    subject = _subject(head)
+    if not subject and is_passive(head):
+        return _instrument_actor(head, actors)
+    return subject
+
+
+def _instrument_actor(verb: Token, actors: SentenceActors) -> list[Token]:
+    """Who did a passive act with no `by` agent, from the act that did it: "killed in Israeli
+    shelling", "killed in an air strike by government forces"."""
+    for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("in", "by", "during", "from")):
+        for noun in (c for c in prep.children if c.dep_ == "pobj"):
+            for by in (c for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"):
+                agents = [o for o in by.children if o.dep_ == "pobj" and actors.phrase_actor(o) is not None]
+                if agents:
+                    return agents[:1]
+            for modifier in (c for c in noun.children if c.dep_ in ("amod", "compound", "nmod", "poss")):
+                named = actors.phrase_actor(modifier)
+                if named is not None and not named.code.startswith("---"):
+                    return [modifier]
+    return []
 
 
 def _subject(verb: Token) -> list[Token]:

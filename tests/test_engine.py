@@ -109,3 +109,8 @@ def test_engine_allegation_targets_who_the_clause_is_about(resources: Resources)
 def test_engine_light_verb_takes_the_event_noun_code(resources: Resources) -> None:
     events = _code(resources, "Syrian rebels engaged Filipino peacekeepers in a firefight on Saturday.")
     assert {(s, t[:3], c[:2]) for s, t, c in events} == {("SYRREB", "PHL", "19")}
+
+
+def test_engine_passive_without_agent_takes_the_instrument_actor(resources: Resources) -> None:
+    events = _code(resources, "Four children were killed in Israeli shelling in Gaza on Friday.")
+    assert {(s, c[:2]) for s, _, c in events} == {("ISR", "19")}
