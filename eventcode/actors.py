@@ -25,6 +25,7 @@ from .model import ActorMatch
 _OUTSIDE_PHRASE = frozenset(
     {"relcl", "acl", "ccomp", "advcl", "xcomp", "parataxis", "conj", "cc", "preconj", "mark", "punct"}
 )
+_LANDS = frozenset({"country", "place"})  # a city or region stands for its country
 _LOCATIVE = frozenset({"in", "at", "near", "inside", "outside", "across", "around", "throughout"})
 _NO_PLURAL = ("s", "police", "staff", "personnel", "people", "media", "military", "clergy")
 
@@ -143,13 +144,13 @@ class SentenceActors:
             return [] if actor is None else [actor]
         for t in _phrase(token, list_member=in_list or len(self.members(token)) > 1):
             mention = self._mention_at(t.i)
-            if t is token or mention is None or mention.kind != "country" or mention.start != t.i:
+            if t is token or mention is None or mention.kind not in _LANDS or mention.start != t.i:
                 continue
             if mention.code is None or mention.code[:3] != actor.code[:3]:
                 continue
             members = self.members(self.doc[mention.end - 1])
             countries = [
-                m for m in (self._mention_at(x.i) for x in members) if m and m.kind == "country" and m.code
+                m for m in (self._mention_at(x.i) for x in members) if m and m.kind in _LANDS and m.code
             ]
             if len(countries) < 2:
                 break
@@ -227,7 +228,7 @@ class SentenceActors:
             if pick is not None and pick.code is not None:
                 return ActorMatch(pick.code, start, end, head.i, pick.ref, titles)
         role = min(roles, key=lambda m: self.role_priority.get(m.role or "", 99), default=None)
-        country = next((m for m in named if m.kind == "country"), None)
+        country = next((m for m in named if m.kind in _LANDS), None)
         if country is not None and country.code is not None:
             code = country.code
             refs = [country.ref]

@@ -33,6 +33,7 @@ def codebook_stats(codebooks: Codebooks) -> dict[str, Any]:
         "roots_reached": len({c[:2] for c in reached}),
         "countries": len({e.code for e in countries if len(e.code) == 3}),
         "name_forms": len(countries),
+        "places": sum(e.kind == "place" for e in codebooks.names),
         "organizations": len({e.key for e in codebooks.names if e.kind == "organization"}),
         "organization_name_forms": sum(e.kind == "organization" for e in codebooks.names),
         "persons": len({e.key for e in people}),

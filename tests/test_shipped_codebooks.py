@@ -84,3 +84,13 @@ def test_shipped_codebook_check_passes_and_reports_problems(tmp_path: Path) -> N
     result = runner.invoke(cli, ["codebook", "check", str(broken)], catch_exceptions=False)
     assert result.exit_code == 1
     assert "verbs/test.tsv:11: pattern 'sign the agreement': word 'the' can never match" in result.stdout
+
+
+def test_shipped_places_stand_for_their_country(
+    shipped: Codebooks, blank: Language, make_doc: MakeDoc
+) -> None:
+    doc = make_doc(
+        "the Aleppo governor", heads=[2, 2, 2], deps=["det", "compound", "ROOT"], pos=["DET", "PROPN", "NOUN"]
+    )
+    actor = find_actors(doc, _lexicon(shipped, blank), date=None).phrase_actor(doc[2])
+    assert actor is not None and actor.code == "SYRGOV"
