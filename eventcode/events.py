@@ -55,6 +55,7 @@ _INNER_DEPS = frozenset(
         "poss",
     }
 )
+_NOUN_MODIFIERS = frozenset({"compound", "amod", "nmod"})
 _SEARCH_DEPTH = 3
 # A pattern's preposition before its target may be missing from the text ("staged a protest in
 # Beijing" for "stage protest against +"); a content word before the target may not.
@@ -185,7 +186,9 @@ def _stems(word: str) -> list[str]:
 
 def _local_dependents(head: Token) -> list[Token]:
     found: list[Token] = []
-    stack = [(c, 1) for c in head.children if c.dep_ in _HEAD_DEPS]
+    # an event noun's own modifiers carry words too ("suicide bombing", "air strike")
+    deps = _HEAD_DEPS | _NOUN_MODIFIERS if head.pos_ in _NOUN_POS else _HEAD_DEPS
+    stack = [(c, 1) for c in head.children if c.dep_ in deps]
     while stack:
         token, depth = stack.pop()
         found.append(token)

@@ -56,6 +56,7 @@ _APPEAL = frozenset(
     {"urge", "call", "ask", "appeal", "press", "request", "encourage", "implore", "beg", "exhort"}
 )
 _REFUSAL = frozenset({"refuse", "reject", "decline", "deny", "oppose", "resist"})
+_VIOLENCE = frozenset({"18", "19", "20"})
 # Verbs that carry an event noun rather than name an act of their own.
 _LIGHT = frozenset(
     {
@@ -122,25 +123,39 @@ def apply_modality(doc: Doc, matches: Sequence[EventMatch], codebooks: Codebooks
 
 def _lend_light_verbs(doc: Doc, matches: Sequence[EventMatch]) -> list[EventMatch]:
     """A light verb ("engaged X in a firefight", "launched an offensive against X") takes the code
-    of the event noun it carries, keeping its own subject and object; the noun's own match goes."""
+    of the event noun it carries, and a bare act of violence the code of its means ("killed in a
+    car bombing"), keeping its own subject and object; the noun's own match goes."""
     nouns = {m.head: m for m in matches if doc[m.head].pos_ in ("NOUN", "PROPN")}
     result: list[EventMatch] = []
     lent: set[int] = set()
     for match in matches:
         head = doc[match.head]
+        noun = None
         if head.lemma_.lower() in _LIGHT and match.specificity == 1:
             carried = [c for c in head.children if c.dep_ == "dobj"]
             carried += [o for c in head.children if c.dep_ == "prep" for o in c.children if o.dep_ == "pobj"]
             noun = next((nouns[c.i] for c in carried if c.i in nouns), None)
-            if noun is not None:
-                match = dataclasses.replace(
-                    match,
-                    code=noun.code,
-                    pattern_id=noun.pattern_id,
-                    specificity=noun.specificity + 1,
-                    covers=(*match.covers, noun.head),
-                )
-                lent.add(noun.head)
+        elif match.code[:2] in _VIOLENCE and match.specificity == 1:
+            # "killed in a suicide car bombing", "killed by a roadside bomb": the weapon names the act
+            means = [
+                o
+                for c in head.children
+                if c.dep_ in ("prep", "agent") and c.lower_ in ("by", "in", "with")
+                for o in c.children
+                if o.dep_ == "pobj"
+            ]
+            noun = next(
+                (nouns[c.i] for c in means if c.i in nouns and nouns[c.i].code[:2] in _VIOLENCE), None
+            )
+        if noun is not None:
+            match = dataclasses.replace(
+                match,
+                code=noun.code,
+                pattern_id=noun.pattern_id,
+                specificity=noun.specificity + 1,
+                covers=(*match.covers, noun.head),
+            )
+            lent.add(noun.head)
         result.append(match)
     return [m for m in result if m.head not in lent]
 

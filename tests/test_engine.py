@@ -114,3 +114,8 @@ def test_engine_light_verb_takes_the_event_noun_code(resources: Resources) -> No
 def test_engine_passive_without_agent_takes_the_instrument_actor(resources: Resources) -> None:
     events = _code(resources, "Four children were killed in an Israeli air strike in Gaza on Friday.")
     assert {(s, c[:2]) for s, _, c in events} == {("ISR", "19")}
+
+
+def test_engine_means_of_violence_name_the_act(resources: Resources) -> None:
+    events = _code(resources, "Taliban insurgents killed three Afghan civilians in a suicide bombing.")
+    assert {(s[:3], t, c) for s, t, c in events} == {("AFG", "AFGCVL", "1831")}
