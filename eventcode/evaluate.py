@@ -279,7 +279,7 @@ def format_table(evaluation: Evaluation) -> str:
     lines.append(f"false-positive rate on {evaluation.no_event_records} no-event records: {rate:.3f}")
     roots = sorted({r for pair in evaluation.confusion for r in pair})
     lines.append("confusion (rows gold root, columns predicted root, -- none):")
-    lines.append("      " + "".join(f"{r:>4}" for r in roots))
+    lines.append("  gold" + "".join(f"{r:>4}" for r in roots))
     for g in roots:
         lines.append(f"  {g:<4}" + "".join(f"{evaluation.confusion.get((g, p), 0) or '.':>4}" for p in roots))
     return "\n".join(lines)

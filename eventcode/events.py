@@ -125,7 +125,8 @@ def find_events(doc: Doc, index: PatternIndex) -> list[EventMatch]:
 def _first_match(head: Token, candidates: Sequence[Pattern], local: Sequence[Token]) -> EventMatch | None:
     """The most specific pattern that fits; a pattern whose target preposition is missing
     ("stage protest against +" on "staged a protest in Beijing") fits too, with the default
-    target and one word less of specificity."""
+    target and one word less of specificity, if a word besides the head remains ("fly to +" does
+    not make every "fly" a visit)."""
     fallback: EventMatch | None = None
     for pattern in candidates:
         placed = _place_words(pattern.words, local)
@@ -142,7 +143,7 @@ def _first_match(head: Token, candidates: Sequence[Pattern], local: Sequence[Tok
             if fallback is None or best.specificity >= fallback.specificity:
                 return best
             return fallback
-        if fallback is None and pattern.target_after in _PREPOSITIONS:
+        if fallback is None and pattern.target_after in _PREPOSITIONS and len(pattern.words) > 1:
             words = tuple(w for w in pattern.words if w != pattern.target_after)
             partial = _place_words(words, local)
             if partial is not None:

@@ -335,7 +335,13 @@ def explain_text(text: str, config: Config, *, date: dt.date | None = None) -> E
                 found.append(discarded_sentence(original, _discard_reason(story, original, resources)))
                 continue
             actors = find_actors(doc, resources.lexicon, date=sentence.date)
-            matches = find_events(doc, resources.patterns)
+            raw = find_events(doc, resources.patterns)
+            matches = apply_modality(doc, raw, resources.codebooks)
+            kept = {m.head for m in matches}
+            # a negated act the mood stage dropped is shown, so the curator sees why nothing came
+            matches = sorted(
+                [*matches, *(m for m in raw if m.negated and m.head not in kept)], key=lambda m: m.head
+            )
             types = resources.codebooks.event_types
             trials = [
                 assign_roles(sentence, actors, [m], types, context, require_dyad=False)[0] for m in matches
