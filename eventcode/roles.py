@@ -32,6 +32,7 @@ _GROUP_NOUNS = frozenset({"side", "party", "country", "nation", "leader", "guest
 # Roots whose events run both ways when a list of actors does them together ("X and Y met").
 _MUTUAL_ROOTS = frozenset({"03", "04", "05", "06"})
 _MEMORY = 12
+_NOT_COUNTRIES = frozenset({"---", "IGO", "NGO", "IMG", "MNC"})
 _VERBAL_CONFLICT = frozenset({"09", "10", "11", "12", "13"})
 _COOPERATIVE = frozenset({"03", "04", "05", "06", "07", "08"})
 _FINITE = frozenset({"VBD", "VBZ", "VBP"})
@@ -125,6 +126,7 @@ def assign_roles(
             targets = _actors(actors, _place(head), context)
         seen.extend((*sources, *targets))
         for source, target in _pairs(sources, targets, match.code):
+            source, target = _share_country(source, target), _share_country(target, source)
             if require_dyad and (source is None or target is None):
                 continue
             events.append(_event(sentence, doc, match, source, target, event_types[match.code]))
@@ -145,6 +147,19 @@ def _pairs(
     else:
         pairs = [(s, None) for s in sources]
     return [(s, t) for s, t in pairs if s is None or t is None or not _same(s, t)]
+
+
+def _share_country(actor: ActorMatch | None, other: ActorMatch | None) -> ActorMatch | None:
+    """A role with no country ("police", "demonstrators") that acts with a national actor takes
+    its country: "Liberian riot police dispersed demonstrators" are Liberian demonstrators."""
+    if actor is None or other is None or not actor.code.startswith("---"):
+        return actor
+    country = other.code[:3]
+    if country in _NOT_COUNTRIES:
+        return actor
+    return dataclasses.replace(
+        actor, code=country + actor.code[3:], evidence=actor.evidence + "+" + other.evidence
+    )
 
 
 def _same(source: ActorMatch, target: ActorMatch) -> bool:

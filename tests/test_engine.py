@@ -119,3 +119,8 @@ def test_engine_passive_without_agent_takes_the_instrument_actor(resources: Reso
 def test_engine_means_of_violence_name_the_act(resources: Resources) -> None:
     events = _code(resources, "Taliban insurgents killed three Afghan civilians in a suicide bombing.")
     assert {(s[:3], t, c) for s, t, c in events} == {("AFG", "AFGCVL", "1831")}
+
+
+def test_engine_role_without_country_takes_the_other_sides(resources: Resources) -> None:
+    events = _code(resources, "Liberian riot police used tear gas to disperse demonstrators.")
+    assert ("LBRCOP", "LBRCVL", "175") in events
