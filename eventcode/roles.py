@@ -332,7 +332,12 @@ def _noun_source(noun: Token, match: EventMatch, actors: SentenceActors, verbs: 
 
 def _target_tokens(doc: Doc, head: Token, match: EventMatch, actors: SentenceActors) -> list[Token]:
     if match.target_slot is not None:
-        return [doc[match.target_slot]]
+        slot = doc[match.target_slot]
+        if slot.lower_ in _PRONOUNS or actors.phrase_actor(slot) is not None or _is_group(slot):
+            return [slot]
+        if slot.head.i != head.i or slot.dep_ not in ("dobj", "nsubjpass"):
+            return [slot]
+        # the object is a thing ("confiscated weapons from armed groups"): look further
     # the head first, then the pattern's own words ("offer [to] negotiate with X"), then the act
     # it governs ("threatened to deliver blows to the United States")
     inner = [c for c in head.children if c.dep_ == "xcomp"]
