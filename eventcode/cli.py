@@ -44,6 +44,15 @@ def _model_option(command: F) -> F:
     )(command)
 
 
+def _dyad_option(command: F) -> F:
+    return click.option(
+        "--require-dyad/--allow-one-sided",
+        default=True,
+        show_default=True,
+        help="Keep only events with both a source and a target actor, or also one-sided ones.",
+    )(command)
+
+
 @click.group()
 @click.version_option(__version__, prog_name="eventcode")
 def cli() -> None:
@@ -127,8 +136,14 @@ def _call(action: Callable[[], T]) -> T:
 )
 @_model_option
 @_codebooks_option
+@_dyad_option
 def evaluate(
-    gold: Path, as_json: bool, report: Path | None, models: tuple[str, ...], codebooks: Path | None
+    gold: Path,
+    as_json: bool,
+    report: Path | None,
+    models: tuple[str, ...],
+    codebooks: Path | None,
+    require_dyad: bool,
 ) -> None:
     """Score the coder on a gold set: precision, recall and F1 at root, dyad and exact level.
 
@@ -139,7 +154,7 @@ def evaluate(
     Example:
         eventcode evaluate gold.jsonl --report misses.jsonl
     """
-    config = Config(models=models or DEFAULT_MODELS, codebooks=codebooks)
+    config = Config(models=models or DEFAULT_MODELS, codebooks=codebooks, require_dyad=require_dyad)
     result = _call(lambda: evaluate_gold(gold, config))
     if report is not None:
         report.write_text(
@@ -271,8 +286,14 @@ def export(events_dir: Path, fmt: str, to: Path, codebooks: Path | None) -> None
 @click.option("--json", "as_json", is_flag=True, help="Print the explanation as one JSON object.")
 @_model_option
 @_codebooks_option
+@_dyad_option
 def explain(
-    sentence: str, date: dt.datetime | None, as_json: bool, models: tuple[str, ...], codebooks: Path | None
+    sentence: str,
+    date: dt.datetime | None,
+    as_json: bool,
+    models: tuple[str, ...],
+    codebooks: Path | None,
+    require_dyad: bool,
 ) -> None:
     """Show how SENTENCE is coded: parse, actors and their codebook lines, patterns, events.
 
@@ -283,7 +304,7 @@ def explain(
     Example:
         eventcode explain "Azerbaijan accused Armenia of provocations." --date 2023-05-24
     """
-    config = Config(models=models or DEFAULT_MODELS, codebooks=codebooks)
+    config = Config(models=models or DEFAULT_MODELS, codebooks=codebooks, require_dyad=require_dyad)
     day = date.date() if date is not None else None
     result = _call(lambda: explain_text(sentence, config, date=day))
     if as_json:

@@ -82,3 +82,24 @@ def test_evaluate_command_prints_figures_and_report(tmp_path: Path) -> None:
     assert summary["dyad"]["matched"] == 1 and summary["false_positive_rate"] == 1.0
     [extra] = [json.loads(line) for line in report.read_text().splitlines()]
     assert extra["id"] == "2" and extra["extra"][0]["pattern_id"] == "v04-0001"
+
+
+@pytest.mark.model
+def test_evaluate_one_sided_events_only_when_asked(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    record = {
+        "id": "1",
+        "text": "Arnor attacked villages.",
+        "events": [{"source": "ARN", "target": None, "code": "180"}],
+    }
+    gold.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    books = ["--codebooks", str(FIXTURES / "codebooks"), "--json"]
+    runner = CliRunner()
+    default = json.loads(runner.invoke(cli, ["evaluate", str(gold), *books], catch_exceptions=False).stdout)
+    one_sided = json.loads(
+        runner.invoke(
+            cli, ["evaluate", str(gold), *books, "--allow-one-sided"], catch_exceptions=False
+        ).stdout
+    )
+    assert default["dyad"]["matched"] == 0
+    assert one_sided["dyad"]["matched"] == 1
