@@ -10,8 +10,16 @@ __version__ = "0.1.0"
 
 from .codebooks import Codebooks, load_codebooks
 from .config import Config
-from .errors import CodebookError, EventcodeError, InputError, ModelNotFoundError
-from .pipeline import RunSummary, code_stories, load_resources, run
+from .errors import (
+    CodebookError,
+    EventcodeError,
+    InputError,
+    ModelNotFoundError,
+    OutputLockedError,
+    StateError,
+)
+from .pipeline import RunSummary, code_chunk, code_stories, load_resources, run
+from .write import read_events
 
 __all__ = [
     "CodebookError",
@@ -20,10 +28,14 @@ __all__ = [
     "EventcodeError",
     "InputError",
     "ModelNotFoundError",
+    "OutputLockedError",
     "RunSummary",
+    "StateError",
     "__version__",
+    "code_chunk",
     "code_stories",
     "load_codebooks",
     "load_resources",
+    "read_events",
     "run",
 ]
