@@ -214,9 +214,9 @@ def _jsonl_record(raw: bytes, where: str, limit: int) -> Iterator[Story | Reject
 
 
 def _read_csv(path: Path, limit: int) -> Iterator[Story | Reject]:
-    # csv's limit is process-wide; raised so a field within the size limit always reads, and a
-    # longer one fails as one row
-    csv.field_size_limit(max(csv.field_size_limit(), limit + 1))
+    # csv's field limit is process-wide; raised so that a story somewhat over the size limit is
+    # read and rejected by its id, and a far larger field (bounded memory) fails as one row
+    csv.field_size_limit(max(csv.field_size_limit(), 8 * limit))
     with _open_text(path) as stream:
         reader = csv.reader(stream)
         header = next(reader)

@@ -5,7 +5,8 @@ and durable transactions, indexed look-ups that keep memory flat however many st
 knows, and a format any SQL tool reads. A batch is committed by one transaction; until then
 nothing of it counts (see `store` for how files follow the ledger).
 
-Tables: `stories` (story id -> content digest, outcome, event count, events file), `batches`
+Tables: `stories` (story id -> content digest, outcome, event count, events files), `superseded`
+(earlier versions of stories, replaced by a later one), `batches`
 (committed batches and the file operations not yet applied), `rejects` (every rejected record,
 once), `runs` (each run: times, status, counts), `days` (days whose merged events are stale),
 `meta` (format version, settings).
@@ -36,6 +37,8 @@ CREATE TABLE IF NOT EXISTS stories (
 CREATE TABLE IF NOT EXISTS rejects (
     key TEXT NOT NULL UNIQUE, run INTEGER NOT NULL, source TEXT NOT NULL, story_id TEXT,
     reason TEXT NOT NULL, record TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS superseded (
+    story_id TEXT NOT NULL, digest TEXT NOT NULL, PRIMARY KEY (story_id, digest)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS days (day TEXT PRIMARY KEY, dirty INTEGER NOT NULL) WITHOUT ROWID;
 """
 
@@ -61,6 +64,7 @@ class BatchRecord:
         ops: File operations to apply once committed: `["replace", temp, final]` or
             `["delete", final]`, paths relative to the output folder.
         stories: The stories it coded, as ledger entries.
+        superseded: (story id, digest) of the versions its stories replaced.
         rejects: Rejected records: (key, source, story id, reason, record).
         days: Partition folders whose events changed.
         counts: The run's counts so far, this batch included.
@@ -71,6 +75,7 @@ class BatchRecord:
     run: int
     ops: Sequence[Sequence[str]]
     stories: Sequence[StoryEntry]
+    superseded: Sequence[tuple[str, str]]
     rejects: Sequence[tuple[str, str, str | None, str, str]]
     days: Iterable[str]
     counts: Mapping[str, int]
@@ -158,6 +163,11 @@ class Ledger:
         digest, outcome, events, files = row
         return StoryEntry(story_id, digest, outcome, events, tuple(json.loads(files)))
 
+    def is_superseded(self, story_id: str, digest: str) -> bool:
+        """Whether this version of a story was replaced by a later one."""
+        query = "SELECT 1 FROM superseded WHERE story_id = ? AND digest = ?"
+        return self._db.execute(query, (story_id, digest)).fetchone() is not None
+
     def commit(self, record: BatchRecord) -> int:
         """Commit one batch in one transaction; return how many of its rejects were new."""
         with self._transaction():
@@ -173,6 +183,7 @@ class Ledger:
                     for s in record.stories
                 ],
             )
+            self._db.executemany("INSERT OR IGNORE INTO superseded VALUES (?, ?)", record.superseded)
             before = self._db.total_changes
             self._db.executemany(
                 "INSERT OR IGNORE INTO rejects (key, run, source, story_id, reason, record) "

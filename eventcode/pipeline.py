@@ -307,7 +307,7 @@ def _stories_to_code(
         if isinstance(record, Reject):
             logger.debug("rejected %s: %s", record.source, record.reason)
             store.reject(record)
-        elif store.is_current(record):
+        elif store.is_known(record):
             store.skip()
         else:
             yield record

@@ -14,7 +14,10 @@ A kill before the commit leaves only temporary files: the next run deletes them,
 stories, unknown to the ledger, are coded again. A kill after it leaves renames to do: the next
 run does them first. Either way no event exists without its ledger line or the reverse, and a
 file is only ever seen under its final name complete. A story that comes back changed (same id,
-new content digest) has its old events removed from their files in the batch that adds the new.
+new content digest) has its old events removed from their files in the batch that adds the new;
+the old version is remembered as superseded, so meeting it again (a rerun of an input that holds
+both versions) changes nothing. A story that goes back to an earlier version's exact content is
+therefore skipped: give the revision a new id or content.
 """
 
 from __future__ import annotations
@@ -86,6 +89,7 @@ class _Pending:
     """The batch being assembled: nothing of it is in the ledger yet."""
 
     stories: dict[str, StoryEntry] = field(default_factory=dict)
+    superseded: list[tuple[str, str]] = field(default_factory=list)
     events: dict[str, list[Event]] = field(default_factory=lambda: defaultdict(list))
     removals: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     rejects: list[tuple[str, str, str | None, str, str]] = field(default_factory=list)
@@ -178,10 +182,14 @@ class Store:
             )
         return recovery
 
-    def is_current(self, story: Story) -> bool:
-        """Whether the ledger has this story, unchanged, committed: it needs no coding."""
-        entry = self._ledger.lookup(story.story_id)
-        return entry is not None and entry.digest == story_digest(story)
+    def is_known(self, story: Story) -> bool:
+        """Whether this version of the story is committed, or was replaced by a later one: either
+        way it needs no coding (a rerun over an input with two versions of a story changes nothing).
+        """
+        return self._known(story.story_id, story_digest(story), self._ledger.lookup(story.story_id))
+
+    def _known(self, story_id: str, digest: str, entry: StoryEntry | None) -> bool:
+        return entry is not None and (entry.digest == digest or self._ledger.is_superseded(story_id, digest))
 
     def skip(self) -> None:
         """Account for a story skipped as already coded."""
@@ -208,11 +216,12 @@ class Store:
                 return
             self.flush()  # the earlier version must be committed before it can be replaced
         entry = self._ledger.lookup(story.story_id)
-        if entry is not None and entry.digest == digest:
+        if self._known(story.story_id, digest, entry):
             self._account("stories_skipped")
             return
         pending = self._pending
         if entry is not None:
+            pending.superseded.append((entry.story_id, entry.digest))
             for file in entry.files:
                 pending.removals[file].add(story.story_id)
                 pending.days.add(Path(file).parent.name)
@@ -259,6 +268,7 @@ class Store:
             run=self.run,
             ops=ops,
             stories=list(pending.stories.values()),
+            superseded=pending.superseded,
             rejects=pending.rejects,
             days=sorted(pending.days),
             counts={k: counts[k] for k in COUNTS},
