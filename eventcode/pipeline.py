@@ -268,6 +268,7 @@ def run(
         resources = resources or load_resources(config)
         details = {"inputs": [str(p) for p in paths], "settings": _settings(config)}
         store = Store(out, resources.metadata, details, dedup=config.dedup, commit_every=config.commit_every)
+        logger.info("run %d started into %s", store.run, out, extra={"run": store.run, **details})
         try:
             stories = _stories_to_code(
                 read_stories(paths, max_story_bytes=config.max_story_bytes), store, progress
@@ -279,6 +280,7 @@ def run(
             status = "rejects_exceeded" if summary.reject_rate > config.max_reject_rate else "ok"
             extra = {"reject_rate": round(summary.reject_rate, 6), **details}
             manifest = store.record_run(status, extra)
+            logger.info("run %d finished: %s", store.run, status, extra={"run": store.run, "counts": counts})
         finally:
             store.close()
     return dataclasses.replace(

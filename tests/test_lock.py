@@ -32,11 +32,13 @@ def test_lock_second_holder_fails_at_once_naming_the_first(tmp_path: Path) -> No
     process = _holder(tmp_path)
     try:
         started = time.monotonic()
-        with pytest.raises(
-            OutputLockedError, match=f"in use by another eventcode run \\(pid {process.pid}\\)"
+        with (
+            pytest.raises(
+                OutputLockedError, match=f"in use by another eventcode run \\(pid {process.pid}\\)"
+            ),
+            hold_lock(tmp_path),
         ):
-            with hold_lock(tmp_path):
-                pass
+            pass
         assert time.monotonic() - started < 1
     finally:
         process.kill()
