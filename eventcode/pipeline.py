@@ -104,26 +104,47 @@ def code_stories(
         batch_size: Sentences spaCy parses at once.
 
     Yields:
-        Each story with its events, one per (date, source, target, code): the first mention,
-        with `num_mentions` counting them all.
+        Each story as `code_parsed` codes it.
     """
     for story, parsed in _parsed_stories(stories, resources, batch_size):
-        context = StoryContext()
-        events: dict[tuple[Any, ...], Event] = {}
-        mentions: Counter[tuple[Any, ...]] = Counter()
-        for sentence, doc in parsed:
-            if doc is None:
-                continue
-            found, context = _code_sentence(sentence, doc, resources, context, require_dyad)
-            for event in found:
-                key = (event.event_date, event.source_actor, event.target_actor, event.event_code)
-                events.setdefault(key, event)
-                mentions[key] += 1
-        coded = tuple(
-            dataclasses.replace(e, url=story.url, publisher=story.publisher, num_mentions=mentions[k])
-            for k, e in events.items()
-        )
-        yield CodedStory(story, coded, len(parsed), all(d is None for _, d in parsed))
+        yield code_parsed(story, parsed, resources, require_dyad=require_dyad)
+
+
+def code_parsed(
+    story: Story,
+    parsed: list[tuple[Sentence, Doc | None]],
+    resources: Resources,
+    *,
+    require_dyad: bool = True,
+) -> CodedStory:
+    """Code one story whose sentences are parsed already: actors, events and roles.
+
+    Args:
+        story: The story.
+        parsed: Its sentences in order, each with its parse (None for a discarded sentence).
+        resources: From `load_resources`.
+        require_dyad: Keep only events with a source and a target.
+
+    Returns:
+        The story with its events, one per (date, source, target, code): the first mention,
+        with `num_mentions` counting them all.
+    """
+    context = StoryContext()
+    events: dict[tuple[Any, ...], Event] = {}
+    mentions: Counter[tuple[Any, ...]] = Counter()
+    for sentence, doc in parsed:
+        if doc is None:
+            continue
+        found, context = _code_sentence(sentence, doc, resources, context, require_dyad)
+        for event in found:
+            key = (event.event_date, event.source_actor, event.target_actor, event.event_code)
+            events.setdefault(key, event)
+            mentions[key] += 1
+    coded = tuple(
+        dataclasses.replace(e, url=story.url, publisher=story.publisher, num_mentions=mentions[k])
+        for k, e in events.items()
+    )
+    return CodedStory(story, coded, len(parsed), all(d is None for _, d in parsed))
 
 
 def code_chunk(stories: list[Story], config: Config) -> list[CodedStory]:

@@ -9,7 +9,6 @@ renames it into place, so a reader never takes a half-written file for data.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -80,11 +79,11 @@ def events_table(events: Iterable[Event], metadata: Mapping[str, str] | None = N
     Returns:
         The table.
     """
-    rows = [dataclasses.astuple(e) for e in events]
-    columns: list[Any] = list(zip(*rows, strict=True)) if rows else [[] for _ in EVENT_SCHEMA]
+    rows = list(events)
     schema = EVENT_SCHEMA.with_metadata(dict(metadata or {}))
+    # column by column with getattr: `dataclasses.astuple` deep-copies every value, 10x slower
     return pa.Table.from_arrays(
-        [pa.array(list(col), type=field.type) for col, field in zip(columns, EVENT_SCHEMA, strict=True)],
+        [pa.array([getattr(e, field.name) for e in rows], type=field.type) for field in EVENT_SCHEMA],
         schema=schema,
     )
 
