@@ -154,9 +154,11 @@ class CodedStory:
         events: Its events, one per (date, source, target, code).
         sentences: How many sentences it was split into.
         discarded: Whether every sentence was discarded (a discard phrase matched).
+        error: Why coding the story failed (a coder bug), or None.
     """
 
     story: Story
     events: tuple[Event, ...]
     sentences: int
     discarded: bool
+    error: str | None = None

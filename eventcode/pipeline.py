@@ -32,7 +32,7 @@ from .harvest import Unknown, harvest
 from .ingest import check_inputs, read_stories
 from .lock import hold_lock
 from .model import CodedStory, Event, Reject, Sentence, Story
-from .parse import load_model, model_label, parse_sentences
+from .parse import installed_model_label, load_model, model_label, parse_sentences
 from .roles import StoryContext, assign_roles
 from .segment import split_sentences
 from .store import Store
@@ -57,13 +57,17 @@ class Resources:
     @property
     def metadata(self) -> dict[str, str]:
         """How the output was made, for the Parquet schema and the manifest."""
-        return {
-            "eventcode_version": __version__,
-            "spacy_version": spacy.about.__version__,
-            "model": model_label(self.nlp),
-            "codebooks_sha256": self.codebooks.digest,
-            "goldstein_table": GOLDSTEIN_TABLE,
-        }
+        return _metadata(model_label(self.nlp), self.codebooks.digest)
+
+
+def _metadata(model: str, codebooks_digest: str) -> dict[str, str]:
+    return {
+        "eventcode_version": __version__,
+        "spacy_version": spacy.about.__version__,
+        "model": model,
+        "codebooks_sha256": codebooks_digest,
+        "goldstein_table": GOLDSTEIN_TABLE,
+    }
 
 
 def load_resources(config: Config) -> Resources:
@@ -104,10 +108,18 @@ def code_stories(
         batch_size: Sentences spaCy parses at once.
 
     Yields:
-        Each story as `code_parsed` codes it.
+        Each story as `code_parsed` codes it; a story whose coding raised comes with no events
+        and the error.
     """
     for story, parsed in _parsed_stories(stories, resources, batch_size):
-        yield code_parsed(story, parsed, resources, require_dyad=require_dyad)
+        try:
+            coded = code_parsed(story, parsed, resources, require_dyad=require_dyad)
+        except Exception as exc:
+            # a coder bug met by one story must not stop a night's run, nor be dropped unseen as
+            # PETRARCH2 drops sentences: the story is rejected with the error, and logged with it
+            logger.exception("coding story %s failed", story.story_id)
+            coded = CodedStory(story, (), len(parsed), False, error=f"{type(exc).__name__}: {exc}")
+        yield coded
 
 
 def code_parsed(
@@ -272,7 +284,9 @@ def run(
         out: The output folder, created if needed.
         config: How to code.
         progress: Called with 1 after each record read, for a progress bar.
-        resources: Already loaded resources (else loaded from `config`).
+        resources: Already loaded resources (else loaded from `config`, in this process only
+            when `config.workers` is 1). With workers, which are started afresh (`spawn`), a
+            script that calls `run` must do so under `if __name__ == "__main__":`.
 
     Returns:
         The run's counts, metadata and manifest.
@@ -286,9 +300,12 @@ def run(
     paths = list(paths)
     check_inputs(paths)  # before the lock and the model: a typo fails at once
     with hold_lock(out):
-        resources = resources or load_resources(config)
+        if resources is None and config.workers <= 1:
+            resources = load_resources(config)
+        # with workers, the model loads in them only; here, the codebooks are checked at once
+        metadata = resources.metadata if resources else _run_metadata(config)
         details = {"inputs": [str(p) for p in paths], "settings": _settings(config)}
-        store = Store(out, resources.metadata, details, dedup=config.dedup, commit_every=config.commit_every)
+        store = Store(out, metadata, details, dedup=config.dedup, commit_every=config.commit_every)
         logger.info("run %d started into %s", store.run, out, extra={"run": store.run, **details})
         try:
             stories = _stories_to_code(
@@ -297,7 +314,7 @@ def run(
             for coded in _code(stories, resources, config):
                 store.add(coded)
             counts = store.finish()
-            summary = RunSummary(counts, resources.metadata, out, store.first_reject)
+            summary = RunSummary(counts, metadata, out, store.first_reject)
             status = "rejects_exceeded" if summary.reject_rate > config.max_reject_rate else "ok"
             extra = {"reject_rate": round(summary.reject_rate, 6), **details}
             manifest = store.record_run(status, extra)
@@ -307,6 +324,10 @@ def run(
     return dataclasses.replace(
         summary, events_by_root=dict(sorted(store.events_by_root.items())), manifest=manifest
     )
+
+
+def _run_metadata(config: Config) -> dict[str, str]:
+    return _metadata(installed_model_label(config.models), load_codebooks(config.codebooks).digest)
 
 
 def _settings(config: Config) -> dict[str, Any]:
@@ -336,8 +357,8 @@ def _stories_to_code(
             yield record
 
 
-def _code(stories: Iterable[Story], resources: Resources, config: Config) -> Iterator[CodedStory]:
-    if config.workers <= 1:
+def _code(stories: Iterable[Story], resources: Resources | None, config: Config) -> Iterator[CodedStory]:
+    if resources is not None and config.workers <= 1:
         return code_stories(
             stories, resources, require_dyad=config.require_dyad, batch_size=config.batch_size
         )

@@ -208,6 +208,10 @@ class Store:
     def add(self, coded: CodedStory) -> None:
         """Add a coded story to the batch: new, changed (its old events go), or a duplicate (skipped)."""
         story = coded.story
+        if coded.error is not None:
+            reason = f"story {story.story_id}: coding failed ({coded.error}); a bug to report"
+            self.reject(Reject(f"story {story.story_id}", reason, story.text[:2000], story.story_id))
+            return
         digest = story_digest(story)
         waiting = self._pending.stories.get(story.story_id)
         if waiting is not None:

@@ -289,3 +289,33 @@ def _wait_for(condition: Any, timeout: float = 60) -> None:
     while not condition():
         assert time.monotonic() < deadline
         time.sleep(0.01)
+
+
+def test_pipeline_a_story_the_coder_fails_on_is_rejected_and_the_run_goes_on(
+    tmp_path: Path, resources: Resources, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import eventcode.pipeline
+
+    real = eventcode.pipeline.find_events
+
+    def failing(doc: Any, index: Any) -> Any:
+        if "Rohan" in doc.text:
+            raise ValueError("a coder bug")
+        return real(doc, index)
+
+    monkeypatch.setattr(eventcode.pipeline, "find_events", failing)
+    stories = [
+        {"id": "ok1", "text": "Arnor attacked Gondor."},
+        {"id": "bug", "text": "Rohan attacked Gondor."},
+        {"id": "ok2", "text": "Gondor met with Arnor on Monday."},
+    ]
+    summary = run(
+        [write_jsonl(tmp_path / "in.jsonl", stories)],
+        tmp_path / "out",
+        Config(codebooks=BOOKS),
+        resources=resources,
+    )
+    assert (summary.counts["stories_coded"], summary.counts["stories_rejected"]) == (2, 1)
+    [reject] = [json.loads(line) for line in (tmp_path / "out/rejects.jsonl").open()]
+    assert reject["story_id"] == "bug" and "coding failed (ValueError: a coder bug)" in reject["reason"]
+    assert reject["record"] == "Rohan attacked Gondor."
