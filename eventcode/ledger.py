@@ -96,6 +96,7 @@ class Ledger:
         if found is None:
             self.set_meta("format", FORMAT)
         elif found != FORMAT:
+            self._db.close()
             raise StateError(f"{self.path}: ledger format {found}, but this eventcode reads format {FORMAT}")
 
     def close(self) -> None:

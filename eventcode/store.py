@@ -34,7 +34,7 @@ from typing import Any
 
 from .config import Dedup
 from .errors import StateError
-from .ledger import BatchRecord, Ledger, StoryEntry
+from .ledger import LEDGER_NAME, BatchRecord, Ledger, StoryEntry
 from .model import CodedStory, Event, Reject, Story
 from .write import (
     NULL_PARTITION,
@@ -109,8 +109,8 @@ class Store:
         commit_every: Records per committed batch.
 
     Raises:
-        StateError: The ledger is of another format, or the folder keeps day merges and this run
-            would not (`--dedup day` once given stays on for the folder).
+        StateError: The ledger is of another format; the folder holds events but no ledger; or
+            it keeps day merges and this run would not (`--dedup day` stays on once given).
     """
 
     def __init__(
@@ -126,12 +126,21 @@ class Store:
         self.metadata = metadata
         self.dedup = dedup
         self._every = max(1, commit_every)
+        if not (folder / LEDGER_NAME).exists() and any((folder / EVENTS).rglob("*.parquet")):
+            raise StateError(
+                f"{folder / EVENTS} holds events that no ledger accounts for (an output of an older "
+                "eventcode, or files put there by hand); write to a new --out"
+            )
         (folder / EVENTS).mkdir(parents=True, exist_ok=True)
         self._ledger = Ledger(folder)
-        self._check_settings()
-        self.recovery = self._recover()
-        self.started = _now()
-        self.run = self._ledger.begin_run(self.started, details)
+        try:
+            self._check_settings()
+            self.recovery = self._recover()
+            self.started = _now()
+            self.run = self._ledger.begin_run(self.started, details)
+        except BaseException:
+            self._ledger.close()
+            raise
         self.counts: Counter[str] = Counter(dict.fromkeys(COUNTS, 0))
         self.events_by_root: Counter[str] = Counter()
         self.first_reject: str | None = None

@@ -182,6 +182,13 @@ def test_store_dedup_day_merges_across_stories_and_follows_changes(tmp_path: Pat
     assert _state(fresh)["daily"] == daily
 
 
+def test_store_events_without_a_ledger_are_not_mixed_with(tmp_path: Path) -> None:
+    (tmp_path / EVENTS).mkdir()
+    (tmp_path / EVENTS / "part-00000.parquet").write_bytes(b"from an older eventcode")
+    with pytest.raises(StateError, match="no ledger accounts for"):
+        _drive(tmp_path, [_coded("a")])
+
+
 def test_store_dedup_day_once_given_stays_on(tmp_path: Path) -> None:
     _drive(tmp_path, [_coded("a")], dedup="day")
     with pytest.raises(StateError, match="--dedup day"):
