@@ -1,7 +1,11 @@
+import csv
 import datetime as dt
+import gzip
 import json
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from eventcode.errors import InputError
@@ -89,9 +93,6 @@ EXPECTED = [
 
 
 def _csv(path: Path, rows: list[dict[str, str]]) -> Path:
-    import csv
-    import gzip
-
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "wt", encoding="utf-8", newline="") as out:  # type: ignore[operator]
         writer = csv.DictWriter(out, fieldnames=["id", "text", "date", "url", "publisher", "extra"])
@@ -106,8 +107,6 @@ def test_ingest_reads_csv_with_the_same_fields(tmp_path: Path, name: str) -> Non
 
 
 def test_ingest_reads_jsonl_gz(tmp_path: Path) -> None:
-    import gzip
-
     path = tmp_path / "in.jsonl.gz"
     with gzip.open(path, "wt", encoding="utf-8") as out:
         out.writelines(json.dumps(r) + "\n" for r in ROWS)
@@ -115,9 +114,6 @@ def test_ingest_reads_jsonl_gz(tmp_path: Path) -> None:
 
 
 def test_ingest_reads_parquet_with_typed_and_text_dates(tmp_path: Path) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     pq.write_table(pa.Table.from_pylist(ROWS), tmp_path / "text.parquet")
     typed = [{**r, "id": n, "date": dt.date(2023, 5, 24) if r["date"] else None} for n, r in enumerate(ROWS)]
     pq.write_table(pa.Table.from_pylist(typed), tmp_path / "typed.parquet")
@@ -127,9 +123,6 @@ def test_ingest_reads_parquet_with_typed_and_text_dates(tmp_path: Path) -> None:
 
 
 def test_ingest_parquet_bytes_that_are_not_utf8_are_one_reject(tmp_path: Path) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     table = pa.table(
         {"id": ["a", "b"], "text": pa.array([b"\xff\xfe bad", b"Arnor met Gondor."], pa.binary())}
     )
@@ -161,9 +154,6 @@ def test_ingest_csv_rows_that_span_lines_keep_their_first_line_number(tmp_path: 
 
 @pytest.mark.parametrize("name", ["in.csv", "in.parquet"])
 def test_ingest_table_without_text_column_is_an_input_error(tmp_path: Path, name: str) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     path = tmp_path / name
     if name.endswith(".csv"):
         path.write_text("id,body\na,x\n", encoding="utf-8")
@@ -183,9 +173,6 @@ FIVE_MB = "Arnor met Gondor. " * 300_000
 
 
 def test_ingest_rejects_a_5mb_story_in_every_format_and_reads_on(tmp_path: Path) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     big = {"id": "big", "text": FIVE_MB}
     small = {"id": "small", "text": "Arnor met Gondor."}
     _jsonl(tmp_path, [json.dumps(big), json.dumps(small)])
@@ -233,8 +220,6 @@ def test_ingest_markup_only_is_rejected(tmp_path: Path) -> None:
 
 
 def test_ingest_truncated_gzip_rejects_the_rest_and_keeps_what_came_before(tmp_path: Path) -> None:
-    import gzip
-
     lines = "".join(json.dumps({"id": str(n), "text": f"Story {n} " * 50}) + "\n" for n in range(200))
     data = gzip.compress(lines.encode())
     path = tmp_path / "in.jsonl.gz"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import gzip
 import json
@@ -177,8 +178,6 @@ def test_pipeline_csv_parquet_and_gzip_inputs_code_like_jsonl(tmp_path: Path, re
     with gzip.open(tmp_path / "in.jsonl.gz", "wt", encoding="utf-8") as out:
         out.writelines(json.dumps(s) + "\n" for s in stories)
     pq.write_table(pa.Table.from_pylist(stories), tmp_path / "in.parquet")
-    import csv
-
     with (tmp_path / "in.csv").open("w", newline="", encoding="utf-8") as out:
         writer = csv.DictWriter(out, fieldnames=list(stories[0]))
         writer.writeheader()
