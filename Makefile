@@ -20,8 +20,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff format --check eventcode tests
-	$(BIN)/ruff check eventcode tests
+	$(BIN)/ruff format --check eventcode tests benchmarks
+	$(BIN)/ruff check eventcode tests benchmarks
 	$(BIN)/mypy eventcode
 
 check: lint test

@@ -12,9 +12,16 @@ __version__ = "0.1.0"
 
 from .codebooks import Codebooks, load_codebooks
 from .config import Config
-from .errors import CodebookError, EventcodeError, InputError, ModelNotFoundError
+from .errors import (
+    CodebookError,
+    EventcodeError,
+    InputError,
+    ModelNotFoundError,
+    OutputLockedError,
+    StateError,
+)
 from .frames import code_frame, read_events
-from .pipeline import RunSummary, code_stories, load_resources, run
+from .pipeline import RunSummary, code_chunk, code_stories, load_resources, run
 
 __all__ = [
     "CodebookError",
@@ -23,8 +30,11 @@ __all__ = [
     "EventcodeError",
     "InputError",
     "ModelNotFoundError",
+    "OutputLockedError",
     "RunSummary",
+    "StateError",
     "__version__",
+    "code_chunk",
     "code_frame",
     "code_stories",
     "load_codebooks",

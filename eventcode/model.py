@@ -117,7 +117,10 @@ class EventMatch:
 class Event:
     """One coded event, ready to be written.
 
-    Attributes mirror the columns of `write.EVENT_SCHEMA`.
+    Attributes mirror the columns of `write.EVENT_SCHEMA`. `num_mentions`, `num_sources` and
+    `num_articles` count like GDELT's NumMentions / NumSources / NumArticles: in a story, how often
+    the story reports the event (sources and articles are 1); merged over a day (`--dedup day`),
+    the mentions, publishers and stories that report it.
     """
 
     event_id: str
@@ -144,3 +147,26 @@ class Event:
     source_evidence: str | None
     target_evidence: str | None
     url: str | None = None
+    publisher: str | None = None
+    num_mentions: int = 1
+    num_sources: int = 1
+    num_articles: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class CodedStory:
+    """One story after coding: its events and how many sentences it had.
+
+    Attributes:
+        story: The story.
+        events: Its events, one per (date, source, target, code).
+        sentences: How many sentences it was split into.
+        discarded: Whether every sentence was discarded (a discard phrase matched).
+        error: Why coding the story failed (a coder bug), or None.
+    """
+
+    story: Story
+    events: tuple[Event, ...]
+    sentences: int
+    discarded: bool
+    error: str | None = None

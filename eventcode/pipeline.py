@@ -1,14 +1,16 @@
 """The only place the stages are wired together.
 
 ingest -> segment -> parse -> actors -> events -> roles -> write. `code_stories` is the core, a
-function from stories to coded stories with the model loaded once; `run` adds reading the inputs
-and writing the output folder.
+function from stories to coded stories with the model loaded once; `code_chunk` is the same for
+one batch in a worker process (or a distributed engine's partition); `run` adds reading the
+inputs and keeping the output folder (see `store`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import logging
 import re
 from collections import Counter, deque
@@ -30,16 +32,19 @@ from .evaluate import Evaluation, evaluate, read_gold
 from .events import PatternIndex, find_events, index_patterns
 from .explain import Explanation, SentenceExplanation, discarded_sentence, explain_sentence
 from .harvest import Unknown, harvest
-from .ingest import read_stories
+from .ingest import check_inputs, read_stories
+from .lock import hold_lock
 from .modality import apply_modality
-from .model import Event, Reject, Sentence, Story
-from .parse import load_model, model_label, parse_sentences
+from .model import CodedStory, Event, Reject, Sentence, Story
+from .parse import installed_model_label, load_model, model_label, parse_sentences
 from .roles import StoryContext, assign_roles
 from .segment import split_sentences
-from .write import EventWriter, RejectWriter, write_json
+from .store import Store
+from .workers import map_in_processes
 
 logger = logging.getLogger(__name__)
 GOLDSTEIN_TABLE = "CAMEO 1.1b3 (icews cameo-codes.csv values)"
+_CHUNK_STORIES = 16  # stories per worker call: a few seconds of parsing, a small message
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,23 +61,17 @@ class Resources:
     @property
     def metadata(self) -> dict[str, str]:
         """How the output was made, for the Parquet schema and the manifest."""
-        return {
-            "eventcode_version": __version__,
-            "spacy_version": spacy.about.__version__,
-            "model": model_label(self.nlp),
-            "codebooks_sha256": self.codebooks.digest,
-            "goldstein_table": GOLDSTEIN_TABLE,
-        }
+        return _metadata(model_label(self.nlp), self.codebooks.digest)
 
 
-@dataclass(frozen=True, slots=True)
-class CodedStory:
-    """One story after coding: its events and how many sentences it had."""
-
-    story: Story
-    events: tuple[Event, ...]
-    sentences: int
-    discarded: bool
+def _metadata(model: str, codebooks_digest: str) -> dict[str, str]:
+    return {
+        "eventcode_version": __version__,
+        "spacy_version": spacy.about.__version__,
+        "model": model,
+        "codebooks_sha256": codebooks_digest,
+        "goldstein_table": GOLDSTEIN_TABLE,
+    }
 
 
 def load_resources(config: Config) -> Resources:
@@ -113,19 +112,80 @@ def code_stories(
         batch_size: Sentences spaCy parses at once.
 
     Yields:
-        Each story with its events, one per (date, source, target, code).
+        Each story as `code_parsed` codes it; a story whose coding raised comes with no events
+        and the error.
     """
     for story, parsed in _parsed_stories(stories, resources, batch_size):
-        context = StoryContext()
-        events: dict[tuple[Any, ...], Event] = {}
-        for sentence, doc in parsed:
-            if doc is None:
-                continue
-            found, context = _code_sentence(sentence, doc, resources, context, require_dyad)
-            for event in found:
-                key = (event.event_date, event.source_actor, event.target_actor, event.event_code)
-                events.setdefault(key, dataclasses.replace(event, url=story.url))
-        yield CodedStory(story, tuple(events.values()), len(parsed), all(d is None for _, d in parsed))
+        try:
+            coded = code_parsed(story, parsed, resources, require_dyad=require_dyad)
+        except Exception as exc:
+            # a coder bug met by one story must not stop a night's run, nor be dropped unseen as
+            # PETRARCH2 drops sentences: the story is rejected with the error, and logged with it
+            logger.exception("coding story %s failed", story.story_id)
+            coded = CodedStory(story, (), len(parsed), False, error=f"{type(exc).__name__}: {exc}")
+        yield coded
+
+
+def code_parsed(
+    story: Story,
+    parsed: list[tuple[Sentence, Doc | None]],
+    resources: Resources,
+    *,
+    require_dyad: bool = True,
+) -> CodedStory:
+    """Code one story whose sentences are parsed already: actors, events and roles.
+
+    Args:
+        story: The story.
+        parsed: Its sentences in order, each with its parse (None for a discarded sentence).
+        resources: From `load_resources`.
+        require_dyad: Keep only events with a source and a target.
+
+    Returns:
+        The story with its events, one per (date, source, target, code): the first mention,
+        with `num_mentions` counting them all.
+    """
+    context = StoryContext()
+    events: dict[tuple[Any, ...], Event] = {}
+    mentions: Counter[tuple[Any, ...]] = Counter()
+    for sentence, doc in parsed:
+        if doc is None:
+            continue
+        found, context = _code_sentence(sentence, doc, resources, context, require_dyad)
+        for event in found:
+            key = (event.event_date, event.source_actor, event.target_actor, event.event_code)
+            events.setdefault(key, event)
+            mentions[key] += 1
+    coded = tuple(
+        dataclasses.replace(e, url=story.url, publisher=story.publisher, num_mentions=mentions[k])
+        for k, e in events.items()
+    )
+    return CodedStory(story, coded, len(parsed), all(d is None for _, d in parsed))
+
+
+def code_chunk(stories: list[Story], config: Config) -> list[CodedStory]:
+    """Code one batch of stories with this process's resources, loaded on first use and kept.
+
+    The function a worker process runs, and the shape a distributed engine's partition needs:
+    a batch of stories in, a batch of coded stories out.
+
+    Args:
+        stories: The stories.
+        config: How to code; the model and codebooks it names load once per process.
+
+    Returns:
+        The coded stories, in order.
+    """
+    resources = _process_resources(config)
+    return list(
+        code_stories(stories, resources, require_dyad=config.require_dyad, batch_size=config.batch_size)
+    )
+
+
+@functools.cache
+def _process_resources(config: Config) -> Resources:
+    # one model per process for its whole life: what a worker pool is for (see `code_chunk`)
+    return load_resources(config)
 
 
 def _code_sentence(
@@ -179,13 +239,34 @@ def _matches(pattern: re.Pattern[str] | None, text: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class RunSummary:
-    """What one run did, as written to `manifest.json`."""
+    """What one run did, as written to `manifest.json`.
+
+    Attributes:
+        counts: This run's counts (`stories_read` = coded + no_event + rejected + skipped).
+        metadata: Versions and codebook hash.
+        out: The output folder.
+        first_reject: The first record this run rejected, as `source: reason`.
+        events_by_root: This run's new events by CAMEO root.
+        manifest: The manifest as written.
+    """
 
     counts: dict[str, int]
     metadata: dict[str, str]
     out: Path
     first_reject: str | None = None
     events_by_root: dict[str, int] = dataclasses.field(default_factory=dict)
+    manifest: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+    @property
+    def reject_rate(self) -> float:
+        """The share of records read that this run rejected."""
+        read = self.counts.get("stories_read", 0)
+        return self.counts.get("stories_rejected", 0) / read if read else 0.0
+
+    @property
+    def rejects_exceeded(self) -> bool:
+        """Whether the reject rate is over the configured maximum."""
+        return self.manifest.get("status") == "rejects_exceeded"
 
 
 def run(
@@ -194,88 +275,98 @@ def run(
     config: Config,
     *,
     progress: Callable[[int], None] | None = None,
+    resources: Resources | None = None,
 ) -> RunSummary:
-    """Code every story of the inputs into `out/`: events, rejects and manifest.
+    """Code the stories of the inputs that `out/` has not coded yet, and account for every record.
+
+    Incremental and resumable: stories already committed unchanged (same id and content) are
+    skipped, changed ones have their events replaced, and a run killed at any point is finished
+    by the next one with nothing lost or doubled (see `store`). One run at a time per folder.
 
     Args:
-        paths: JSONL files and folders of `.txt` stories.
+        paths: JSONL (or `.jsonl.gz`), CSV, Parquet and `.txt` files, and folders of `.txt`.
         out: The output folder, created if needed.
         config: How to code.
-        progress: Called with 1 after each story read, for a progress bar.
+        progress: Called with 1 after each record read, for a progress bar.
+        resources: Already loaded resources (else loaded from `config`, in this process only
+            when `config.workers` is 1). With workers, which are started afresh (`spawn`), a
+            script that calls `run` must do so under `if __name__ == "__main__":`.
 
     Returns:
-        The run's counts and metadata.
+        The run's counts, metadata and manifest.
 
     Raises:
         InputError: An input path is missing or of an unknown kind.
+        OutputLockedError: Another run is using `out`.
+        StateError: The folder's state cannot be used with this configuration.
         CodebookError, ModelNotFoundError: As `load_resources`.
     """
     paths = list(paths)
-    records = read_stories(paths)
-    first = next(records, None)  # checks the paths before the model loads
-    resources = load_resources(config)
-    started = dt.datetime.now(dt.UTC)
-    counts = dict.fromkeys(
-        (
-            "stories_read",
-            "stories_coded",
-            "stories_no_event",
-            "stories_rejected",
-            "sentences",
-            "events_written",
-        ),
-        0,
-    )
-
-    def stories() -> Iterator[Story]:
-        for record in _chain(first, records):
-            counts["stories_read"] += 1
-            if progress is not None:
-                progress(1)
-            if isinstance(record, Reject):
-                if not first_reject:
-                    first_reject.append(f"{record.source}: {record.reason}")
-                rejects.write(record)
-                counts["stories_rejected"] += 1
-                logger.debug("rejected %s: %s", record.source, record.reason)
-            else:
-                yield record
-
-    first_reject: list[str] = []
-    roots: Counter[str] = Counter()
-    out.mkdir(parents=True, exist_ok=True)
-    metadata = resources.metadata
-    with (
-        EventWriter(out / "events", "part-00000.parquet", metadata) as writer,
-        RejectWriter(out / "rejects.jsonl") as rejects,
-    ):
-        for coded in code_stories(
-            stories(), resources, require_dyad=config.require_dyad, batch_size=config.batch_size
-        ):
-            counts["sentences"] += coded.sentences
-            counts["stories_coded" if coded.events else "stories_no_event"] += 1
-            roots.update(e.root_code for e in coded.events)
-            writer.write(coded.events)
-    counts["events_written"] = writer.count
-    write_json(
-        out / "manifest.json",
-        {
-            **counts,
-            "versions": metadata,
-            "started": started.isoformat(),
-            "finished": dt.datetime.now(dt.UTC).isoformat(),
-            "inputs": [str(p) for p in paths],
-        },
-    )
-    return RunSummary(
-        counts, metadata, out, first_reject[0] if first_reject else None, dict(sorted(roots.items()))
+    check_inputs(paths)  # before the lock and the model: a typo fails at once
+    with hold_lock(out):
+        if resources is None and config.workers <= 1:
+            resources = load_resources(config)
+        # with workers, the model loads in them only; here, the codebooks are checked at once
+        metadata = resources.metadata if resources else _run_metadata(config)
+        details = {"inputs": [str(p) for p in paths], "settings": _settings(config)}
+        store = Store(out, metadata, details, dedup=config.dedup, commit_every=config.commit_every)
+        logger.info("run %d started into %s", store.run, out, extra={"run": store.run, **details})
+        try:
+            stories = _stories_to_code(
+                read_stories(paths, max_story_bytes=config.max_story_bytes), store, progress
+            )
+            for coded in _code(stories, resources, config):
+                store.add(coded)
+            counts = store.finish()
+            summary = RunSummary(counts, metadata, out, store.first_reject)
+            status = "rejects_exceeded" if summary.reject_rate > config.max_reject_rate else "ok"
+            extra = {"reject_rate": round(summary.reject_rate, 6), **details}
+            manifest = store.record_run(status, extra)
+            logger.info("run %d finished: %s", store.run, status, extra={"run": store.run, "counts": counts})
+        finally:
+            store.close()
+    return dataclasses.replace(
+        summary, events_by_root=dict(sorted(store.events_by_root.items())), manifest=manifest
     )
 
 
-def _chain(first: Story | Reject | None, rest: Iterator[Story | Reject]) -> Iterator[Story | Reject]:
-    if first is not None:
-        yield first
-    yield from rest
+def _run_metadata(config: Config) -> dict[str, str]:
+    return _metadata(installed_model_label(config.models), load_codebooks(config.codebooks).digest)
+
+
+def _settings(config: Config) -> dict[str, Any]:
+    return {
+        "dedup": config.dedup,
+        "workers": config.workers,
+        "max_story_bytes": config.max_story_bytes,
+        "max_reject_rate": config.max_reject_rate,
+        "commit_every": config.commit_every,
+        "require_dyad": config.require_dyad,
+    }
+
+
+def _stories_to_code(
+    records: Iterable[Story | Reject], store: Store, progress: Callable[[int], None] | None
+) -> Iterator[Story]:
+    """The stories that need coding; rejects and unchanged stories are accounted for here."""
+    for record in records:
+        if progress is not None:
+            progress(1)
+        if isinstance(record, Reject):
+            logger.debug("rejected %s: %s", record.source, record.reason)
+            store.reject(record)
+        elif store.is_known(record):
+            store.skip()
+        else:
+            yield record
+
+
+def _code(stories: Iterable[Story], resources: Resources | None, config: Config) -> Iterator[CodedStory]:
+    if resources is not None and config.workers <= 1:
+        return code_stories(
+            stories, resources, require_dyad=config.require_dyad, batch_size=config.batch_size
+        )
+    return map_in_processes(code_chunk, stories, config, workers=config.workers, chunk=_CHUNK_STORIES)
 
 
 def evaluate_gold(gold: Path, config: Config) -> Evaluation:

@@ -41,6 +41,13 @@ COLUMN_DOCS: Mapping[str, str] = {
     "source_evidence": "The codebook lines (`file:line`, joined by `+`) that gave the source's code.",
     "target_evidence": "The codebook lines (`file:line`, joined by `+`) that gave the target's code.",
     "url": "The story's URL, where the input gave one.",
+    "publisher": "The story's publisher, where the input gave one.",
+    "num_mentions": "How many times the story reports this event (with `--dedup day`, summed over "
+    "the day's stories), as GDELT's NumMentions.",
+    "num_sources": "How many publishers report it: 1 per story; with `--dedup day`, distinct "
+    "publishers (a story without one counts by its URL's host), as GDELT's NumSources.",
+    "num_articles": "How many stories report it: 1 per story; with `--dedup day`, the day's "
+    "stories, as GDELT's NumArticles.",
 }
 
 _INTRO = """\

@@ -11,7 +11,7 @@ from typing import Any
 import pyarrow.parquet as pq
 
 from eventcode.model import Event
-from eventcode.write import EventWriter, events_table
+from eventcode.write import events_table, write_table_file
 
 
 def make_event(**changes: Any) -> Event:
@@ -66,6 +66,5 @@ def write_dataset(out: Path, events: Sequence[Event], *, by_day: bool = False) -
     if by_day:
         pq.write_to_dataset(events_table(events), folder, partition_cols=["event_date"])
     else:
-        with EventWriter(folder, "part-00000.parquet", {"model": "test"}) as writer:
-            writer.write(events)
+        write_table_file(folder / "part-00000.parquet", events_table(events, {"model": "test"}))
     return out

@@ -2,11 +2,11 @@ import json
 import re
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
 from eventcode.cli import cli
+from eventcode.write import read_events
 
 from .conftest import FIXTURES, REPO
 
@@ -43,7 +43,8 @@ def test_cli_broken_json_goes_to_rejects_and_good_records_are_coded(tmp_path: Pa
         encoding="utf-8",
     )
     out = tmp_path / "out"
-    result = _run("run", str(stories), "--out", str(out), "--codebooks", str(FIXTURES / "codebooks"))
+    books = str(FIXTURES / "codebooks")
+    result = _run("run", str(stories), "--out", str(out), "--codebooks", books, "--max-reject-rate", "0.5")
     assert result.exit_code == 0, result.output
     assert re.search(r"stories_rejected\s+1", result.stdout)
     [reject] = [json.loads(line) for line in (out / "rejects.jsonl").read_text().splitlines()]
@@ -51,7 +52,7 @@ def test_cli_broken_json_goes_to_rejects_and_good_records_are_coded(tmp_path: Pa
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["stories_read"] == 3 and manifest["stories_rejected"] == 1
     assert manifest["stories_coded"] + manifest["stories_no_event"] == 2
-    events = pq.read_table(out / "events").to_pylist()
+    events = read_events(out / "events").to_pylist()
     assert {(e["story_id"], e["source_actor"], e["target_actor"], e["root_code"]) for e in events} == {
         ("a", "ARN", "GON", "18"),
         ("c", "ARN", "GON", "04"),
@@ -80,3 +81,49 @@ def test_cli_every_command_has_help_with_example_and_is_in_readme(words: list[st
 def test_cli_top_help_has_example() -> None:
     result = _run("--help")
     assert result.exit_code == 0 and "eventcode run" in result.stdout
+
+
+def _good_input(tmp_path: Path) -> Path:
+    path = tmp_path / "in.jsonl"
+    path.write_text('{"id": "a", "text": "Arnor attacked Gondor.", "date": "1995-01-01"}\n', encoding="utf-8")
+    return path
+
+
+def test_cli_run_on_a_folder_another_run_holds_exits_4_at_once(tmp_path: Path) -> None:
+    from .test_lock import _holder
+
+    holder = _holder(tmp_path / "out")
+    try:
+        result = _run("run", str(_good_input(tmp_path)), "--out", str(tmp_path / "out"))
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.exit_code == 4
+    assert f"in use by another eventcode run (pid {holder.pid})" in result.stderr
+    assert not (tmp_path / "out" / "ledger.sqlite").exists()  # it stopped before touching anything
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("rate", "status"), [(None, 3), ("0.5", 0), ("0", 3)])
+def test_cli_exit_status_follows_the_reject_rate(tmp_path: Path, rate: str | None, status: int) -> None:
+    stories = tmp_path / "in.jsonl"
+    stories.write_text('{"id": "a", "text": "Arnor attacked Gondor."}\n{"id": "b"}\n', encoding="utf-8")
+    args = ["run", str(stories), "--out", str(tmp_path / "out"), "--codebooks", str(FIXTURES / "codebooks")]
+    result = _run(*args, *(["--max-reject-rate", rate] if rate else []))
+    assert result.exit_code == status, result.output
+    assert "1 of 2 records rejected (50.0%" in result.stderr
+    assert ("is over --max-reject-rate" in result.stderr) == (status == 3)
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["status"] == ("rejects_exceeded" if status else "ok")
+
+
+@pytest.mark.model
+def test_cli_log_json_writes_one_json_object_a_line(tmp_path: Path) -> None:
+    args = ["run", str(_good_input(tmp_path)), "--out", str(tmp_path / "out"), "--log-json"]
+    result = _run(*args, "--codebooks", str(FIXTURES / "codebooks"))
+    assert result.exit_code == 0, result.output
+    entries = [json.loads(line) for line in result.stderr.splitlines()]
+    assert {"time", "level", "logger", "message"} <= set(entries[0])
+    assert any(e["message"].startswith("committed batch 00001-000000") and e["batch"] for e in entries)
+    assert any(e["message"].startswith("run 1 finished") for e in entries)
+    assert re.search(r"stories_coded\s+1", result.stdout)

@@ -28,15 +28,15 @@ def test_dataset_reads_flat_and_by_day_alike(tmp_path: Path, by_day: bool) -> No
 def test_dataset_skips_hidden_files_and_keeps_new_columns_last(tmp_path: Path) -> None:
     folder = tmp_path / "events"
     folder.mkdir()
-    table = events_table([make_event()]).append_column("num_mentions", pa.array([3], pa.int64()))
+    table = events_table([make_event()]).append_column("future_score", pa.array([3], pa.int64()))
     pq.write_table(table, folder / "part-b.parquet")
     (folder / ".part-c.parquet.tmp").write_bytes(b"half written")
     (folder / ".hidden.parquet").write_bytes(b"half written")
     pq.write_table(events_table([make_event(event_id="z")]), folder / "part-a.parquet")
     dataset = events_dataset(tmp_path)
-    assert column_order(dataset.schema) == [*EVENT_SCHEMA.names, "num_mentions"]
+    assert column_order(dataset.schema) == [*EVENT_SCHEMA.names, "future_score"]
     rows = [r for batch in event_batches(dataset) for r in batch.to_pylist()]
-    assert sorted((r["event_id"], r["num_mentions"]) for r in rows) == [("e1", 3), ("z", None)]
+    assert sorted((r["event_id"], r["future_score"]) for r in rows) == [("e1", 3), ("z", None)]
 
 
 def test_dataset_empty_folder_is_empty_table_of_the_schema(tmp_path: Path) -> None:
@@ -61,12 +61,12 @@ def test_dataset_files_of_two_writers_unify(tmp_path: Path) -> None:
     folder = tmp_path / "events"
     folder.mkdir()
     old = events_table([make_event(event_id="old")]).drop_columns(["plover_event"])
-    new = events_table([make_event(event_id="new")]).append_column("num_mentions", pa.array([2], pa.int32()))
+    new = events_table([make_event(event_id="new")]).append_column("future_score", pa.array([2], pa.int32()))
     newer = events_table([make_event(event_id="newer")]).append_column(
-        "num_mentions", pa.array([5], pa.int64())
+        "future_score", pa.array([5], pa.int64())
     )
     for name, table in (("a", old), ("b", new), ("c", newer)):
         pq.write_table(table, folder / f"part-{name}.parquet")
     rows = {r["event_id"]: r for r in read_events_table(tmp_path).to_pylist()}
-    assert rows["old"]["plover_event"] is None and rows["old"]["num_mentions"] is None
-    assert (rows["new"]["num_mentions"], rows["newer"]["num_mentions"]) == (2, 5)
+    assert rows["old"]["plover_event"] is None and rows["old"]["future_score"] is None
+    assert (rows["new"]["future_score"], rows["newer"]["future_score"]) == (2, 5)

@@ -7,6 +7,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from eventcode import Config, run
+from eventcode.write import read_events
 
 from .conftest import REPO
 
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.model
 def seed_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict]]:
     out = tmp_path_factory.mktemp("seed") / "out"
     run([REPO / "seeds"], out, Config())
-    return out, pq.read_table(out / "events").to_pylist()
+    return out, read_events(out / "events").to_pylist()
 
 
 def test_seed_chiefs_of_staff_meet(seed_run: tuple[Path, list[dict]]) -> None:
@@ -56,7 +57,7 @@ def test_seed_manifest_and_metadata(seed_run: tuple[Path, list[dict]]) -> None:
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["stories_read"] == 1 and manifest["stories_coded"] == 1
     assert manifest["events_written"] == len(events)
-    metadata = pq.read_schema(next((out / "events").glob("*.parquet"))).metadata
+    metadata = pq.read_schema(next((out / "events").rglob("*.parquet"))).metadata
     assert metadata[b"model"].decode().endswith("3.8.0")
     assert len(metadata[b"codebooks_sha256"]) == 64
 

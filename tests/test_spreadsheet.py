@@ -39,11 +39,11 @@ def test_spreadsheet_columns_put_names_beside_codes() -> None:
 
 def test_spreadsheet_columns_add_plover_for_an_older_dataset() -> None:
     old = [n for n in EVENT_SCHEMA.names if n != "plover_event"]
-    columns = spreadsheet_columns([*old, "num_mentions"])
+    columns = spreadsheet_columns([*old, "future_score"])
     assert columns[columns.index("root_code_name") + 1] == "plover_event"
-    assert columns[-1] == "num_mentions"
+    assert columns[-1] == "future_score"
     meanings = dict(column_meanings(columns))
-    assert meanings["num_mentions"] == "Added by a newer eventcode."
+    assert meanings["future_score"] == "Added by a newer eventcode."
     assert "`" not in meanings["event_code"]
 
 
