@@ -2,7 +2,7 @@
 
 The events are a Hive-partitioned Parquet dataset: `event_date=YYYY-MM-DD/part-*.parquet`, the
 date in the folder name and not in the files (as Spark, DuckDB and pyarrow expect);
-`read_events` gives them back with `EVENT_SCHEMA`. Every file is written under a temporary name
+`dataset.read_events_table` gives them back. Every file is written under a temporary name
 that starts with a dot (which dataset readers skip) and is flushed to disk before the caller
 renames it into place, so a reader never takes a half-written file for data.
 """
@@ -112,23 +112,6 @@ def without_stories(path: Path, story_ids: Iterable[str]) -> pa.Table:
     table = pq.read_table(path)
     keep = pc.invert(pc.is_in(table["story_id"], value_set=pa.array(sorted(set(story_ids)), pa.string())))
     return table.filter(keep)
-
-
-def read_events(folder: Path, *, day: dt.date | None = None) -> pa.Table:
-    """Read an events dataset (`events/` or `events_by_day/`) back, with `EVENT_SCHEMA`.
-
-    Args:
-        folder: The dataset folder.
-        day: Read only this day's partition.
-
-    Returns:
-        The events, with `event_date` from the partition folders.
-    """
-    if not folder.is_dir():
-        return EVENT_SCHEMA.empty_table()
-    dataset = ds.dataset(folder, schema=EVENT_SCHEMA, format="parquet", partitioning=_PARTITIONING)
-    where = None if day is None else ds.field(PARTITION_KEY) == day
-    return dataset.to_table(filter=where)
 
 
 def read_partition(folder: Path) -> pa.Table:

@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from eventcode.cli import cli
-from eventcode.write import read_events
+from eventcode.dataset import read_events_table as read_events
 
 from .conftest import FIXTURES, REPO
 

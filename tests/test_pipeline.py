@@ -21,9 +21,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from eventcode import Config, run
+from eventcode.dataset import read_events_table as read_events
 from eventcode.ledger import LEDGER_NAME
 from eventcode.pipeline import Resources, load_resources
-from eventcode.write import read_events
 
 from .conftest import FIXTURES, REPO
 

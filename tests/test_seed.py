@@ -7,7 +7,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from eventcode import Config, run
-from eventcode.write import read_events
+from eventcode.dataset import read_events_table as read_events
 
 from .conftest import REPO
 

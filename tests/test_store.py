@@ -16,11 +16,11 @@ from typing import Any
 import pytest
 
 import eventcode.store
+from eventcode.dataset import read_events_table as read_events
 from eventcode.errors import StateError
 from eventcode.ledger import LEDGER_NAME, Ledger
 from eventcode.model import CodedStory, Reject, Story
 from eventcode.store import EVENTS, EVENTS_BY_DAY, MANIFEST, REJECTS, RUN_LOG, Store
-from eventcode.write import read_events
 
 from .test_write import _event
 
@@ -88,10 +88,14 @@ def _drive(
         store.close()
 
 
+def _read(folder: Path) -> list[dict[str, Any]]:
+    return read_events(folder).to_pylist() if folder.is_dir() else []
+
+
 def _state(folder: Path) -> dict[str, Any]:
     """Everything a reader sees, less what differs by run number alone (file names, run ids)."""
-    rows = sorted(read_events(folder / EVENTS).to_pylist(), key=lambda r: r["event_id"])
-    daily = sorted(read_events(folder / EVENTS_BY_DAY).to_pylist(), key=lambda r: r["event_id"])
+    rows = sorted(_read(folder / EVENTS), key=lambda r: r["event_id"])
+    daily = sorted(_read(folder / EVENTS_BY_DAY), key=lambda r: r["event_id"])
     db = sqlite3.connect(folder / LEDGER_NAME)
     stories = db.execute("SELECT story_id, digest, outcome, events FROM stories ORDER BY story_id").fetchall()
     db.close()
