@@ -74,7 +74,7 @@ def _metadata(model: str, codebooks_digest: str) -> dict[str, str]:
     }
 
 
-def load_resources(config: Config) -> Resources:
+def load_resources(config: Config, *, entities: bool = False) -> Resources:
     """Load the codebooks and the model named by `config`, and index them for coding.
 
     Raises:
@@ -82,7 +82,7 @@ def load_resources(config: Config) -> Resources:
         ModelNotFoundError: No configured model is installed.
     """
     codebooks = load_codebooks(config.codebooks)
-    nlp = load_model(config.models)
+    nlp = load_model(config.models, entities=entities)
     return Resources(
         nlp=nlp,
         codebooks=codebooks,
@@ -394,7 +394,7 @@ def harvest_inputs(paths: Iterable[Path], config: Config, *, top: int = 50) -> l
         InputError: An input path is missing or of an unknown kind.
     """
     stories = (r for r in read_stories(list(paths)) if isinstance(r, Story))
-    resources = load_resources(config)
+    resources = load_resources(config, entities=True)
     sentences = (s for story in stories for s in split_sentences(story))
     docs = (doc for _, doc in parse_sentences(sentences, resources.nlp, batch_size=config.batch_size))
     return harvest(docs, resources.lexicon, resources.patterns, top=top)
