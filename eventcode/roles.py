@@ -126,7 +126,9 @@ def assign_roles(
             targets = _actors(actors, _place(head), context)
         seen.extend((*sources, *targets))
         for source, target in _pairs(sources, targets, match.code):
-            source, target = _share_country(source, target), _share_country(target, source)
+            target = _share_country(target, source)
+            if target is not None and len(target.code) >= 6:
+                source = _share_country(source, target)
             if require_dyad and (source is None or target is None):
                 continue
             events.append(_event(sentence, doc, match, source, target, event_types[match.code]))
@@ -150,8 +152,10 @@ def _pairs(
 
 
 def _share_country(actor: ActorMatch | None, other: ActorMatch | None) -> ActorMatch | None:
-    """A role with no country ("police", "demonstrators") that acts with a national actor takes
-    its country: "Liberian riot police dispersed demonstrators" are Liberian demonstrators."""
+    """A role with no country takes the country of the national actor it acts with: "Liberian
+    riot police dispersed demonstrators" are Liberian demonstrators, and "the judge charged
+    Chilean officials" a Chilean judge. A source takes its target's country only from a domestic
+    actor with a role ("the government thanked China" is not China's government)."""
     if actor is None or other is None or not actor.code.startswith("---"):
         return actor
     country = other.code[:3]
