@@ -124,3 +124,8 @@ def test_engine_means_of_violence_name_the_act(resources: Resources) -> None:
 def test_engine_role_without_country_takes_the_other_sides(resources: Resources) -> None:
     events = _code(resources, "Liberian riot police used tear gas to disperse demonstrators.")
     assert ("LBRCOP", "LBRCVL", "175") in events
+
+
+def test_engine_a_bare_government_does_not_become_its_targets(resources: Resources) -> None:
+    events = _code(resources, "The government expressed appreciation for China's assistance.")
+    assert all(not s.startswith("CHN") for s, _, _ in events)
