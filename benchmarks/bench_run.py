@@ -1,6 +1,7 @@
 """Benchmark the nightly run: speed against bare spaCy, the coding stage alone, memory, workers.
 
     .venv/bin/python benchmarks/bench_run.py [--sentences 20000] [--memory-sentences 200000]
+        [--engines-only]
 
 Builds a corpus of news-like stories from `data/bench_templates.txt` (filled with the shipped
 country names), the sentences of `seeds/`, and, when `../shared/eval/` is there, the texts of
@@ -14,7 +15,10 @@ the shared dev sets; then prints, from one run on this machine:
 3. peak memory (the run's process tree, sampled) of a run over `--memory-sentences`, with the
    resident size at each tenth of the run, against the smaller run's peak (target: at most 1 GB,
    and flat);
-4. the speed-up of `--workers 2` over `--workers 1`.
+4. the speed-up of `--workers 2` over `--workers 1`;
+5. `--engine dask --workers 2` (a local Dask cluster of 2 worker processes, started by the run)
+   against the local engine with `--workers 2`, and whether they wrote the same events
+   (`--engines-only` runs just 4 and 5).
 
 A figure, not a test: nothing here passes or fails.
 """
@@ -190,7 +194,7 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def _run(corpus: Path, out: Path, workers: int) -> tuple[float, float, dict[str, Any]]:
+def _run(corpus: Path, out: Path, workers: int, engine: str = "local") -> tuple[float, float, dict[str, Any]]:
     import shutil
 
     shutil.rmtree(out, ignore_errors=True)  # a fresh folder: every story is coded
@@ -204,9 +208,17 @@ def _run(corpus: Path, out: Path, workers: int) -> tuple[float, float, dict[str,
         str(out),
         "--workers",
         str(workers),
+        "--engine",
+        engine,
     ]
     elapsed, peak, _ = _timed([*command, "--max-reject-rate", "1"])
     return elapsed, peak, json.loads((out / "manifest.json").read_text())
+
+
+def _events(out: Path) -> list[dict[str, Any]]:
+    from eventcode.write import read_events
+
+    return sorted(read_events(out / "events").to_pylist(), key=lambda r: r["event_id"])
 
 
 def _best(repeat: int, measure: Any) -> Any:
@@ -246,6 +258,7 @@ def main() -> None:
     parser.add_argument("--coding-sentences", type=int, default=6_000)
     parser.add_argument("--repeat", type=int, default=2, help="best of this many timings (default 2)")
     parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--engines-only", action="store_true", help="only 4 and 5: --workers 2, Dask")
     args = parser.parse_args()
     pool = sentence_pool()
     print(
@@ -268,43 +281,63 @@ def main() -> None:
             f"{corpus.stat().st_size / 2**20:.1f} MB"
         )
 
-        bare_time, bare_peak, stdout, bare_load = _best(
-            args.repeat, lambda: _timed([sys.executable, "-c", _BARE, str(work / "sentences.txt")])
-        )
-        _, parse_only, components = stdout.split()
-        print(
-            f"\n1. bare nlp.pipe ({components}), whole process: {bare_time:.1f} s, {n / bare_time:.0f} "
-            f"sentences/s (after the model load: {n / float(parse_only):.0f}/s) "
-            f"[other load {bare_load:.2f} cores]"
-        )
-        one_time, one_peak, manifest, one_load = _best(
-            args.repeat, lambda: _run(corpus, work / "out1", workers=1)
-        )
-        assert manifest["sentences"] == n, (manifest["sentences"], n)
-        print(
-            f"   eventcode run --workers 1, whole process: {one_time:.1f} s, {n / one_time:.0f} sentences/s, "
-            f"{manifest['events_written']} events, {manifest['stories_read']} stories "
-            f"[other load {one_load:.2f} cores]"
-        )
-        print(f"   ratio eventcode run / bare nlp.pipe: {bare_time / one_time:.3f} (target >= 0.85)")
+        one_time = None
+        if not args.engines_only:
+            bare_time, bare_peak, stdout, bare_load = _best(
+                args.repeat, lambda: _timed([sys.executable, "-c", _BARE, str(work / "sentences.txt")])
+            )
+            _, parse_only, components = stdout.split()
+            print(
+                f"\n1. bare nlp.pipe ({components}), whole process: {bare_time:.1f} s, {n / bare_time:.0f} "
+                f"sentences/s (after the model load: {n / float(parse_only):.0f}/s) "
+                f"[other load {bare_load:.2f} cores]"
+            )
+            one_time, one_peak, manifest, one_load = _best(
+                args.repeat, lambda: _run(corpus, work / "out1", workers=1)
+            )
+            assert manifest["sentences"] == n, (manifest["sentences"], n)
+            print(
+                f"   eventcode run --workers 1, whole process: {one_time:.1f} s, "
+                f"{n / one_time:.0f} sentences/s, "
+                f"{manifest['events_written']} events, {manifest['stories_read']} stories "
+                f"[other load {one_load:.2f} cores]"
+            )
+            print(f"   ratio eventcode run / bare nlp.pipe: {bare_time / one_time:.3f} (target >= 0.85)")
 
-        events, coding_time = coding_stage(sentences, args.coding_sentences)
-        coded = min(n, args.coding_sentences)
-        print(
-            f"\n2. coding stage alone (actors, events, roles) on {coded} parsed sentences, one core: "
-            f"{coded / coding_time:.0f} sentences/s, {events} events (target >= 3000)"
-        )
+            events, coding_time = coding_stage(sentences, args.coding_sentences)
+            coded = min(n, args.coding_sentences)
+            print(
+                f"\n2. coding stage alone (actors, events, roles) on {coded} parsed sentences, one core: "
+                f"{coded / coding_time:.0f} sentences/s, {events} events (target >= 3000)"
+            )
 
         two_time, two_peak, manifest2, two_load = _best(
             args.repeat, lambda: _run(corpus, work / "out2", workers=2)
         )
+        speedup = f"speed-up over --workers 1: {one_time / two_time:.2f}x; " if one_time else ""
         print(
             f"\n4. eventcode run --workers 2: {two_time:.1f} s, {n / two_time:.0f} sentences/s; "
-            f"speed-up over --workers 1: {one_time / two_time:.2f}x; peak memory {two_peak:.0f} MB "
-            f"[other load {two_load:.2f} cores]"
+            f"{speedup}peak memory {two_peak:.0f} MB [other load {two_load:.2f} cores]"
         )
-        same = manifest2["events_written"] == manifest["events_written"]
-        print(f"   same events as --workers 1: {same}")
+        if one_time:
+            same = manifest2["events_written"] == manifest["events_written"]
+            print(f"   same events as --workers 1: {same}")
+
+        dask_time, dask_peak, manifest3, dask_load = _best(
+            args.repeat, lambda: _run(corpus, work / "out_dask", workers=2, engine="dask")
+        )
+        print(
+            f"\n5. eventcode run --engine dask --workers 2 (local cluster, started by the run): "
+            f"{dask_time:.1f} s, {n / dask_time:.0f} sentences/s; {two_time / dask_time:.2f}x the "
+            f"local engine with --workers 2; peak memory {dask_peak:.0f} MB "
+            f"[other load {dask_load:.2f} cores]"
+        )
+        same = manifest3["events_written"] == manifest2["events_written"] and _events(
+            work / "out_dask"
+        ) == _events(work / "out2")
+        print(f"   same events as the local engine, row for row: {same}")
+        if args.engines_only:
+            return
 
         print(
             f"\n3. peak memory, --workers 1, {n} sentences: {one_peak:.0f} MB "

@@ -13,6 +13,7 @@ __version__ = "0.1.0"
 from .codebooks import Codebooks, load_codebooks
 from .config import Config
 from .errors import (
+    ClusterError,
     CodebookError,
     EventcodeError,
     InputError,
@@ -24,6 +25,7 @@ from .frames import code_frame, read_events
 from .pipeline import RunSummary, code_chunk, code_stories, load_resources, run
 
 __all__ = [
+    "ClusterError",
     "CodebookError",
     "Codebooks",
     "Config",

@@ -20,8 +20,10 @@ from .config import (
     DEFAULT_MAX_REJECT_RATE,
     DEFAULT_MAX_STORY_BYTES,
     DEFAULT_MODELS,
+    DEFAULT_PARTITION_STORIES,
     Config,
     Dedup,
+    Engine,
 )
 from .errors import CodebookError, EventcodeError, OutputLockedError
 from .evaluate import format_table
@@ -93,7 +95,31 @@ EXIT_LOCKED = 4
     type=click.IntRange(min=1),
     default=1,
     show_default=True,
-    help="Processes that parse and code.",
+    help="Processes that parse and code (with --engine dask and no --scheduler: the local "
+    "cluster's workers).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where stories are coded: local (this machine's processes) or dask (a Dask cluster; "
+    "needs pip install 'eventcode[dask]').",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default=None,
+    help="With --engine dask: the scheduler of a running cluster (tcp://host:8786); without "
+    "it, a local cluster of --workers processes is started for the run.",
+)
+@click.option(
+    "--partitions",
+    "partition_stories",
+    type=click.IntRange(min=1),
+    default=DEFAULT_PARTITION_STORIES,
+    show_default=True,
+    help="Stories per partition: the batch one worker codes in one call.",
 )
 @click.option(
     "--dedup",
@@ -132,6 +158,9 @@ def run(
     models: tuple[str, ...],
     codebooks: Path | None,
     workers: int,
+    engine: Engine,
+    scheduler: str | None,
+    partition_stories: int,
     dedup: Dedup,
     max_reject_rate: float,
     max_story_bytes: int,
@@ -146,18 +175,27 @@ def run(
     line `date YYYY-MM-DD` gives the date). Without INPUT, the sample story in seeds/ is coded.
     A rerun codes only new or changed stories; a killed run is finished by the next one.
 
-    Exit status: 0 done; 1 error (missing input, bad codebooks); 3 more than --max-reject-rate
-    of the records rejected; 4 another run holds --out.
+    With --engine dask, the stories are coded on a Dask cluster (every worker needs eventcode
+    and the model installed); reading, the ledger and writing stay in this process.
+
+    Exit status: 0 done; 1 error (missing input, bad codebooks, unreachable scheduler); 3 more
+    than --max-reject-rate of the records rejected; 4 another run holds --out.
 
     \b
     Example:
         eventcode run stories.jsonl --out out/ --workers 2
+        eventcode run stories.jsonl --out out/ --engine dask --scheduler tcp://head:8786
     """
     _configure_logging(log_json)
+    if scheduler is not None and engine != "dask":
+        raise click.UsageError("--scheduler needs --engine dask")
     config = Config(
         models=models or DEFAULT_MODELS,
         codebooks=codebooks,
         workers=workers,
+        engine=engine,
+        scheduler=scheduler,
+        partition_stories=partition_stories,
         dedup=dedup,
         max_reject_rate=max_reject_rate,
         max_story_bytes=max_story_bytes,

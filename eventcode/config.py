@@ -13,7 +13,10 @@ DEFAULT_MAX_STORY_BYTES = 1_000_000
 # A few empty or broken records in a day's feed are normal; past 5% the feed or its format broke.
 DEFAULT_MAX_REJECT_RATE = 0.05
 DEFAULT_COMMIT_EVERY = 1000
+# Stories a worker codes in one call (a partition): a few seconds of parsing, a small message.
+DEFAULT_PARTITION_STORIES = 16
 Dedup = Literal["story", "day"]
+Engine = Literal["local", "dask"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +37,11 @@ class Config:
             most this many stories' work.
         max_reject_rate: A run that rejects a larger share of the records it reads ends with
             status `rejects_exceeded` (exit status 3 on the command line).
+        engine: Where stories are coded: `local` (this process, or `workers` processes) or
+            `dask` (a Dask cluster; everything else stays in this process).
+        scheduler: With `dask`, the address of the cluster's scheduler (`tcp://host:8786`);
+            None starts a local cluster of `workers` processes for the run.
+        partition_stories: Stories per partition, the batch one worker codes in one call.
     """
 
     models: tuple[str, ...] = DEFAULT_MODELS
@@ -45,3 +53,6 @@ class Config:
     max_story_bytes: int = DEFAULT_MAX_STORY_BYTES
     commit_every: int = DEFAULT_COMMIT_EVERY
     max_reject_rate: float = DEFAULT_MAX_REJECT_RATE
+    engine: Engine = "local"
+    scheduler: str | None = None
+    partition_stories: int = DEFAULT_PARTITION_STORIES

@@ -45,3 +45,8 @@ class OutputLockedError(EventcodeError):
 
 class StateError(EventcodeError):
     """The output folder's state cannot be used by this run (another format, other settings)."""
+
+
+class ClusterError(EventcodeError):
+    """The Dask engine cannot run: Dask is not installed, the scheduler cannot be reached, or a
+    partition failed on the cluster."""

@@ -15,9 +15,10 @@ import logging
 import re
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import spacy
 from spacy.language import Language
@@ -42,9 +43,11 @@ from .segment import split_sentences
 from .store import Store
 from .workers import map_in_processes
 
+if TYPE_CHECKING:
+    from .dask_engine import Cluster
+
 logger = logging.getLogger(__name__)
 GOLDSTEIN_TABLE = "CAMEO 1.1b3 (icews cameo-codes.csv values)"
-_CHUNK_STORIES = 16  # stories per worker call: a few seconds of parsing, a small message
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,8 +292,9 @@ def run(
         config: How to code.
         progress: Called with 1 after each record read, for a progress bar.
         resources: Already loaded resources (else loaded from `config`, in this process only
-            when `config.workers` is 1). With workers, which are started afresh (`spawn`), a
-            script that calls `run` must do so under `if __name__ == "__main__":`.
+            when `config.workers` is 1 and the engine local). With workers or a local Dask
+            cluster, which are started afresh (`spawn`), a script that calls `run` must do so
+            under `if __name__ == "__main__":`.
 
     Returns:
         The run's counts, metadata and manifest.
@@ -300,31 +304,47 @@ def run(
         OutputLockedError: Another run is using `out`.
         StateError: The folder's state cannot be used with this configuration.
         CodebookError, ModelNotFoundError: As `load_resources`.
+        ClusterError: With the Dask engine: Dask is missing, the scheduler cannot be reached, or
+            a partition failed.
     """
     paths = list(paths)
     check_inputs(paths)  # before the lock and the model: a typo fails at once
     with hold_lock(out):
-        if resources is None and config.workers <= 1:
+        if resources is None and config.workers <= 1 and config.engine == "local":
             resources = load_resources(config)
         # with workers, the model loads in them only; here, the codebooks are checked at once
         metadata = resources.metadata if resources else _run_metadata(config)
-        details = {"inputs": [str(p) for p in paths], "settings": _settings(config)}
-        store = Store(out, metadata, details, dedup=config.dedup, commit_every=config.commit_every)
-        logger.info("run %d started into %s", store.run, out, extra={"run": store.run, **details})
-        try:
-            stories = _stories_to_code(
-                read_stories(paths, max_story_bytes=config.max_story_bytes), store, progress
-            )
-            for coded in _code(stories, resources, config):
-                store.add(coded)
-            counts = store.finish()
-            summary = RunSummary(counts, metadata, out, store.first_reject)
-            status = "rejects_exceeded" if summary.reject_rate > config.max_reject_rate else "ok"
-            extra = {"reject_rate": round(summary.reject_rate, 6), **details}
-            manifest = store.record_run(status, extra)
-            logger.info("run %d finished: %s", store.run, status, extra={"run": store.run, "counts": counts})
-        finally:
-            store.close()
+        with _open_cluster(config) as cluster:  # before the store: a wrong address changes nothing
+            return _run_into(paths, out, config, metadata, progress, resources, cluster)
+
+
+def _run_into(
+    paths: list[Path],
+    out: Path,
+    config: Config,
+    metadata: dict[str, str],
+    progress: Callable[[int], None] | None,
+    resources: Resources | None,
+    cluster: Cluster | None,
+) -> RunSummary:
+    """Open the store, code what it does not know (here or on the cluster), account, record."""
+    details = {"inputs": [str(p) for p in paths], "settings": _settings(config)}
+    store = Store(out, metadata, details, dedup=config.dedup, commit_every=config.commit_every)
+    logger.info("run %d started into %s", store.run, out, extra={"run": store.run, **details})
+    try:
+        stories = _stories_to_code(
+            read_stories(paths, max_story_bytes=config.max_story_bytes), store, progress
+        )
+        for coded in _code(stories, resources, config, cluster):
+            store.add(coded)
+        counts = store.finish()
+        summary = RunSummary(counts, metadata, out, store.first_reject)
+        status = "rejects_exceeded" if summary.reject_rate > config.max_reject_rate else "ok"
+        extra = {"reject_rate": round(summary.reject_rate, 6), **details}
+        manifest = store.record_run(status, extra)
+        logger.info("run %d finished: %s", store.run, status, extra={"run": store.run, "counts": counts})
+    finally:
+        store.close()
     return dataclasses.replace(
         summary, events_by_root=dict(sorted(store.events_by_root.items())), manifest=manifest
     )
@@ -342,6 +362,9 @@ def _settings(config: Config) -> dict[str, Any]:
         "max_reject_rate": config.max_reject_rate,
         "commit_every": config.commit_every,
         "require_dyad": config.require_dyad,
+        "engine": config.engine,
+        "scheduler": config.scheduler,
+        "partition_stories": config.partition_stories,
     }
 
 
@@ -361,12 +384,30 @@ def _stories_to_code(
             yield record
 
 
-def _code(stories: Iterable[Story], resources: Resources | None, config: Config) -> Iterator[CodedStory]:
+def _open_cluster(config: Config) -> AbstractContextManager[Cluster | None]:
+    if config.engine != "dask":
+        return nullcontext(None)
+    from . import dask_engine  # here only: the local engine never imports Dask
+
+    return dask_engine.connect(workers=config.workers, scheduler=config.scheduler)
+
+
+def _code(
+    stories: Iterable[Story], resources: Resources | None, config: Config, cluster: Cluster | None
+) -> Iterator[CodedStory]:
+    if cluster is not None:
+        return cluster.map(code_chunk, stories, config, chunk=config.partition_stories, label=_label)
     if resources is not None and config.workers <= 1:
         return code_stories(
             stories, resources, require_dyad=config.require_dyad, batch_size=config.batch_size
         )
-    return map_in_processes(code_chunk, stories, config, workers=config.workers, chunk=_CHUNK_STORIES)
+    return map_in_processes(
+        code_chunk, stories, config, workers=config.workers, chunk=config.partition_stories
+    )
+
+
+def _label(stories: list[Story]) -> str:
+    return f"{len(stories)} stories, {stories[0].story_id} to {stories[-1].story_id}"
 
 
 def evaluate_gold(gold: Path, config: Config) -> Evaluation:
