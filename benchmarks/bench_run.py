@@ -216,7 +216,7 @@ def _run(corpus: Path, out: Path, workers: int, engine: str = "local") -> tuple[
 
 
 def _events(out: Path) -> list[dict[str, Any]]:
-    from eventcode.write import read_events
+    from eventcode.dataset import read_events_table as read_events
 
     return sorted(read_events(out / "events").to_pylist(), key=lambda r: r["event_id"])
 
