@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -116,6 +116,7 @@ class SentenceActors:
     doc: Doc
     mentions: Mapping[int, _Mention]
     role_priority: Mapping[str, int]
+    _lists: dict[int, list[Token]] = field(default_factory=dict, repr=False, compare=False)
 
     def members(self, token: Token) -> list[Token]:
         """The members of a list headed by `token` ("Azerbaijan and Pakistan"), or just `token`.
@@ -125,6 +126,11 @@ class SentenceActors:
         start one step down, where the parser hung it on an apposition ("the US, Russia, and
         Switzerland") or on a misparsed first name's object ("Barack Obama and Vladimir Putin").
         """
+        if token.i not in self._lists:  # asked for again and again while roles are assigned
+            self._lists[token.i] = self._members(token)
+        return self._lists[token.i]
+
+    def _members(self, token: Token) -> list[Token]:
         for start in (token, *(c for c in token.children if c.dep_ in ("appos", "pobj"))):
             chain = [start, *_conjuncts(start)]
             if len(chain) > 1 and any(c.dep_ in ("cc", "preconj") for t in chain for c in t.children):

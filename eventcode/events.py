@@ -8,6 +8,7 @@ advcl, relcl, conj) are not searched: their verbs are matched on their own.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -115,21 +116,30 @@ def find_events(doc: Doc, index: PatternIndex) -> list[EventMatch]:
             continue
         if not candidates:
             continue
-        local = _local_dependents(token)
+        local = [(t, _forms(t)) for t in _local_dependents(token)]
         match = _first_match(token, candidates, local)
         if match is not None:
             found.append(match)
     return found
 
 
-def _first_match(head: Token, candidates: Sequence[Pattern], local: Sequence[Token]) -> EventMatch | None:
+_Local = Sequence[tuple[Token, frozenset[str]]]
+
+
+def _forms(token: Token) -> frozenset[str]:
+    """The forms a pattern word may take to match `token`: lower case, lemma, base-form guesses."""
+    return frozenset((token.lower_, token.lemma_.lower(), *_stems(token.lower_)))
+
+
+def _first_match(head: Token, candidates: Sequence[Pattern], local: _Local) -> EventMatch | None:
     """The most specific pattern that fits; a pattern whose target preposition is missing
     ("stage protest against +" on "staged a protest in Beijing") fits too, with the default
     target and one word less of specificity, if a word besides the head remains ("fly to +" does
     not make every "fly" a visit)."""
     fallback: EventMatch | None = None
+    available = frozenset().union(*(forms for _, forms in local))
     for pattern in candidates:
-        placed = _place_words(pattern.words, local)
+        placed = _place_words(pattern.words, local) if available.issuperset(pattern.words) else None
         if placed is not None:
             best = EventMatch(
                 pattern.pattern_id,
@@ -145,7 +155,7 @@ def _first_match(head: Token, candidates: Sequence[Pattern], local: Sequence[Tok
             return fallback
         if fallback is None and pattern.target_after in _PREPOSITIONS and len(pattern.words) > 1:
             words = tuple(w for w in pattern.words if w != pattern.target_after)
-            partial = _place_words(words, local)
+            partial = _place_words(words, local) if available.issuperset(words) else None
             if partial is not None:
                 fallback = EventMatch(
                     pattern.pattern_id,
@@ -160,13 +170,15 @@ def _first_match(head: Token, candidates: Sequence[Pattern], local: Sequence[Tok
 
 
 def _candidates(token: Token, heads: Mapping[str, tuple[Pattern, ...]]) -> tuple[Pattern, ...]:
-    for form in (token.lemma_.lower(), token.lower_, *_stems(token.lower_)):
-        if form in heads:
-            return heads[form]
-    return ()
+    lemma, lower = token.lemma_.lower(), token.lower_
+    found = heads.get(lemma) or heads.get(lower)
+    if found:
+        return found
+    return next((heads[form] for form in _stems(lower) if form in heads), ())
 
 
-def _stems(word: str) -> list[str]:
+@functools.lru_cache(maxsize=65536)
+def _stems(word: str) -> tuple[str, ...]:
     """Base-form guesses for an inflected word, for when the lemmatizer slips ("staged" -> "stag")."""
     guesses: list[str] = []
     for suffix, replacements in (
@@ -182,7 +194,7 @@ def _stems(word: str) -> list[str]:
             guesses.extend(stem + r for r in replacements)
             if len(stem) > 2 and stem[-1] == stem[-2]:
                 guesses.append(stem[:-1])  # "stopped" -> "stop"
-    return guesses
+    return tuple(guesses)
 
 
 def _local_dependents(head: Token) -> list[Token]:
@@ -198,19 +210,15 @@ def _local_dependents(head: Token) -> list[Token]:
     return sorted(found, key=lambda t: t.i)
 
 
-def _place_words(words: Sequence[str], local: Sequence[Token]) -> dict[str, Token] | None:
+def _place_words(words: Sequence[str], local: _Local) -> dict[str, Token] | None:
     """Each of a pattern's words' token among the head's dependents, or None if one is missing."""
     placed: dict[str, Token] = {}
     for word in words:
-        token = next((t for t in local if _is(t, word) and t not in placed.values()), None)
+        token = next((t for t, forms in local if word in forms and t not in placed.values()), None)
         if token is None:
             return None
         placed[word] = token
     return placed
-
-
-def _is(token: Token, word: str) -> bool:
-    return token.lower_ == word or token.lemma_.lower() == word or word in _stems(token.lower_)
 
 
 def _target_slot(head: Token, pattern: Pattern, placed: Mapping[str, Token]) -> int | None:
