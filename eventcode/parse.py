@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 import spacy
@@ -62,7 +64,12 @@ def _label(meta: dict[str, Any]) -> str:
 def parse_sentences(
     sentences: Iterable[Sentence], nlp: Language, *, batch_size: int = 256
 ) -> Iterator[tuple[Sentence, Doc]]:
-    """Parse each sentence as its own `Doc`, in batches.
+    """Parse each sentence as its own `Doc`, in batches, one batch ahead of the caller.
+
+    The next batch is parsed on a second thread while the caller codes the one before: the
+    model's matrix products release the interpreter lock, so parsing and coding overlap. The
+    input is read on the caller's thread only (it may hold a database connection), and at most
+    two batches are held at a time.
 
     Args:
         sentences: The sentences, in order.
@@ -72,6 +79,28 @@ def parse_sentences(
     Yields:
         Each sentence with its parse, in the order given.
     """
-    pairs = ((s.text, s) for s in sentences)
-    for doc, sentence in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-        yield sentence, doc
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="eventcode-parse") as pool:
+        pending: deque[tuple[list[Sentence], Future[list[Doc]]]] = deque()
+        for batch in _batches(sentences, batch_size):
+            pending.append((batch, pool.submit(_parse, nlp, batch, batch_size)))
+            if len(pending) > 1:
+                done, parsed = pending.popleft()
+                yield from zip(done, parsed.result(), strict=True)
+        while pending:
+            done, parsed = pending.popleft()
+            yield from zip(done, parsed.result(), strict=True)
+
+
+def _batches(sentences: Iterable[Sentence], size: int) -> Iterator[list[Sentence]]:
+    batch: list[Sentence] = []
+    for sentence in sentences:
+        batch.append(sentence)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _parse(nlp: Language, batch: list[Sentence], batch_size: int) -> list[Doc]:
+    return list(nlp.pipe((s.text for s in batch), batch_size=batch_size))
