@@ -61,35 +61,37 @@ def build_lexicon(codebooks: Codebooks, nlp: Language) -> Lexicon:
     Returns:
         A lexicon to pass to `find_actors`.
     """
+    agent_forms = [(form, agent) for agent in codebooks.agents for form in _agent_forms(agent.noun)]
+    all_forms = sorted({e.form for e in codebooks.names} | {form for form, _ in agent_forms})
+    docs = {form: nlp.make_doc(form) for form in all_forms}  # each form tokenised once
+
+    def key(form: str) -> tuple[str, ...]:
+        return tuple(t.lower_ for t in docs[form])
+
     names: dict[tuple[str, ...], list[NameEntry]] = {}
     for entry in codebooks.names:
-        names.setdefault(_key(nlp, entry.form), []).append(entry)
+        names.setdefault(key(entry.form), []).append(entry)
     agents: dict[tuple[str, ...], Agent] = {}
-    for agent in codebooks.agents:
-        for form in _agent_forms(agent.noun):
-            agents.setdefault(_key(nlp, form), agent)
-    for key in names:
-        agents.pop(key, None)  # a name form ("Congress" as an organisation) outranks a role noun
+    for form, agent in agent_forms:
+        agents.setdefault(key(form), agent)
+    for name_key in names:
+        agents.pop(name_key, None)  # a name form ("Congress" as an organisation) outranks a role noun
     # People's names and acronyms match as written: "said" is not Qaboos bin Said, "us" not the US
     exact_forms = {e.form for e in codebooks.names if e.kind == "person" or _is_acronym(e.form)}
-    exact_keys = {_key(nlp, form) for form in exact_forms}
-    loose = {e.form for e in codebooks.names if e.form not in exact_forms}
-    loose_keys = {_key(nlp, form) for form in loose}
+    exact_keys = {key(form) for form in exact_forms}
+    loose_keys = {key(e.form) for e in codebooks.names if e.form not in exact_forms}
+    by_key = {key(form): docs[form] for form in all_forms}
+    loose = {k: by_key[k] for k in (*names, *agents) if k in loose_keys or k not in exact_keys}
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-    forms = [" ".join(k) for k in (*names, *agents) if k in loose_keys or k not in exact_keys]
-    matcher.add("ACTOR", [nlp.make_doc(form) for form in forms])
+    matcher.add("ACTOR", list(loose.values()))
     exact = PhraseMatcher(nlp.vocab, attr="ORTH")
-    exact.add("EXACT", [nlp.make_doc(form) for form in sorted(exact_forms)])
+    exact.add("EXACT", [docs[form] for form in sorted(exact_forms)])
     return Lexicon(matcher, exact, {k: tuple(v) for k, v in names.items()}, agents, codebooks.role_priority)
 
 
 def _is_acronym(form: str) -> bool:
     """An all-capital short form ("US", "UN", "WHO")."""
     return form.isalpha() and form.isupper() and len(form) <= 5
-
-
-def _key(nlp: Language, form: str) -> tuple[str, ...]:
-    return tuple(t.lower_ for t in nlp.tokenizer(form))
 
 
 def _agent_forms(noun: str) -> list[str]:
