@@ -119,6 +119,9 @@ class SentenceActors:
     mentions: Mapping[int, _Mention]
     role_priority: Mapping[str, int]
     _lists: dict[int, list[Token]] = field(default_factory=dict, repr=False, compare=False)
+    _phrases: dict[tuple[int, bool, bool], ActorMatch | None] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def members(self, token: Token) -> list[Token]:
         """The members of a list headed by `token` ("Azerbaijan and Pakistan"), or just `token`.
@@ -190,6 +193,12 @@ class SentenceActors:
 
         `without_places`: leave out the phrase's place ("talks in Baku" names no actor).
         """
+        key = (token.i, in_list, without_places)
+        if key not in self._phrases:  # roles ask for the same phrase several times
+            self._phrases[key] = self._phrase_actor(token, in_list=in_list, without_places=without_places)
+        return self._phrases[key]
+
+    def _phrase_actor(self, token: Token, *, in_list: bool, without_places: bool) -> ActorMatch | None:
         if token.i in self.mentions and self.mentions[token.i].kind == "pronoun":
             return None
         if token.dep_ == "appos" and token.head is not token and not in_list:
