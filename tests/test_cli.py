@@ -127,3 +127,15 @@ def test_cli_log_json_writes_one_json_object_a_line(tmp_path: Path) -> None:
     assert any(e["message"].startswith("committed batch 00001-000000") and e["batch"] for e in entries)
     assert any(e["message"].startswith("run 1 finished") for e in entries)
     assert re.search(r"stories_coded\s+1", result.stdout)
+
+
+@pytest.mark.model
+def test_cli_harvest_lists_unknown_verbs_and_names_with_examples(tmp_path: Path) -> None:
+    stories = tmp_path / "in.jsonl"
+    stories.write_text(
+        '{"id": "a", "text": "Arnor befriended Gondor. Arnor befriended Rohan."}\n', encoding="utf-8"
+    )
+    result = _run("codebook", "harvest", str(stories), "--codebooks", str(FIXTURES / "codebooks"))
+    assert result.exit_code == 0, result.output
+    rows = [line.split("\t") for line in result.stdout.splitlines()]
+    assert ["verb", "befriend", "2", "Arnor befriended Gondor."] in rows
