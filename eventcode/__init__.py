@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
 from .codebooks import Codebooks, load_codebooks
@@ -21,8 +23,20 @@ from .errors import (
     OutputLockedError,
     StateError,
 )
-from .frames import code_frame, read_events
 from .pipeline import RunSummary, code_chunk, code_stories, load_resources, run
+
+if TYPE_CHECKING:
+    from .frames import code_frame, read_events
+
+
+def __getattr__(name: str) -> Any:
+    # The DataFrame helpers import pandas, which the command line does not need: load on first use.
+    if name in ("code_frame", "read_events"):
+        from . import frames
+
+        return getattr(frames, name)
+    raise AttributeError(f"module 'eventcode' has no attribute {name!r}")
+
 
 __all__ = [
     "ClusterError",

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import Any
 
 import spacy
@@ -13,6 +15,12 @@ from spacy.tokens import Doc
 
 from .errors import ModelNotFoundError
 from .model import Sentence
+
+#: How long a thread holds the interpreter lock before it must offer it (seconds) while parsing
+#: runs beside coding. Python's default, 5 ms, makes the parsing thread wait that long for the lock
+#: each time it comes back from the model's lock-free matrix products; parsing is the critical
+#: path, and a shorter interval lets it take the lock back at once (about 10% of a run's time).
+PARSE_SWITCH_INTERVAL = 0.0005
 
 
 def load_model(names: tuple[str, ...], *, entities: bool = False) -> Language:
@@ -69,7 +77,8 @@ def parse_sentences(
     The next batch is parsed on a second thread while the caller codes the one before: the
     model's matrix products release the interpreter lock, so parsing and coding overlap. The
     input is read on the caller's thread only (it may hold a database connection), and at most
-    two batches are held at a time.
+    two batches are held at a time. While this runs, the interpreter's switch interval is
+    `PARSE_SWITCH_INTERVAL`; it is restored afterwards.
 
     Args:
         sentences: The sentences, in order.
@@ -79,7 +88,10 @@ def parse_sentences(
     Yields:
         Each sentence with its parse, in the order given.
     """
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="eventcode-parse") as pool:
+    with (
+        _switch_interval(PARSE_SWITCH_INTERVAL),
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="eventcode-parse") as pool,
+    ):
         pending: deque[tuple[list[Sentence], Future[list[Doc]]]] = deque()
         for batch in _batches(sentences, batch_size):
             pending.append((batch, pool.submit(_parse, nlp, batch, batch_size)))
@@ -89,6 +101,16 @@ def parse_sentences(
         while pending:
             done, parsed = pending.popleft()
             yield from zip(done, parsed.result(), strict=True)
+
+
+@contextmanager
+def _switch_interval(seconds: float) -> Iterator[None]:
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(seconds)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
 
 
 def _batches(sentences: Iterable[Sentence], size: int) -> Iterator[list[Sentence]]:
