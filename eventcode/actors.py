@@ -27,6 +27,7 @@ _OUTSIDE_PHRASE = frozenset(
 )
 _LANDS = frozenset({"country", "place"})  # a city or region stands for its country
 _LOCATIVE = frozenset({"in", "at", "near", "inside", "outside", "across", "around", "throughout"})
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame", "lord", "lady", "madam", "mme", "m"})
 _NO_PLURAL = ("s", "police", "staff", "personnel", "people", "media", "military", "clergy")
 
 
@@ -292,12 +293,36 @@ def _mention(doc: Doc, start: int, end: int, lexicon: Lexicon, date: dt.date | N
     key = tuple(t.lower_ for t in doc[start:end])
     entries = lexicon.names.get(key)
     if entries:
+        if entries[0].kind == "person" and _inside_longer_name(doc, start, end, lexicon):
+            return None
         entry = _pick_entry(entries, date)
         if entry is None:
             return None
         return _Mention(start, end, entry.code, None, entry.kind, entry.ref)
     agent = lexicon.agents[key]
     return _Mention(start, end, None, agent.role, "agent", agent.ref)
+
+
+def _inside_longer_name(doc: Doc, start: int, end: int, lexicon: Lexicon) -> bool:
+    """A person's name form that is only part of a longer proper name is another person:
+    "Abdullah" in "Abdullah Ocalan", "Clinton" in "Hillary Clinton". A title before or after the
+    name ("President Clinton", "the Obama administration") is not more name."""
+    inside = range(start, end)
+    for i in (start - 1, end):
+        if not 0 <= i < len(doc):
+            continue
+        word = doc[i]
+        joined = word.head.i in inside or any(doc[j].head.i == i for j in inside)
+        if (
+            joined
+            and word.pos_ == "PROPN"
+            and word.dep_ in ("compound", "flat", "appos", "nsubj", "dobj", "pobj", "ROOT")
+            and word.is_title
+            and (word.lower_,) not in lexicon.agents
+            and word.lower_.rstrip(".") not in _HONORIFICS
+        ):
+            return True
+    return False
 
 
 def _pick_entry(entries: Iterable[NameEntry], date: dt.date | None) -> NameEntry | None:

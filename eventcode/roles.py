@@ -30,6 +30,13 @@ _PRONOUNS = _PERSONAL | {"it", "they", "we", "them"}
 # Plural references to the actors of the story so far: "the sides met", "welcomed the guests".
 _GROUP_NOUNS = frozenset({"side", "party", "country", "nation", "leader", "guest", "visitor", "delegation"})
 # Roots whose events run both ways when a list of actors does them together ("X and Y met").
+# What an actor issues, passes or sends that then acts for it: "issued a statement condemning X".
+_DOCUMENTS = frozenset(
+    "statement declaration communique letter resolution report message note appeal petition "
+    "memorandum ultimatum motion bill law decree order proposal plan".split()
+)
+# Roots whose act may name its target only in the clause saying what it is for.
+_DIRECTED_BY_PURPOSE = frozenset({"14", "15", "17", "18", "19", "20"})
 _MUTUAL_ROOTS = frozenset({"03", "04", "05", "06"})
 _MEMORY = 12
 _NOT_COUNTRIES = frozenset({"---", "IGO", "NGO", "IMG", "MNC"})
@@ -121,6 +128,8 @@ def assign_roles(
         head = doc[match.head]
         sources = _actors(actors, _source_tokens(head, match, actors, verbs), context)
         targets = _actors(actors, _target_tokens(doc, head, match, actors), context)
+        if not targets and match.code[:2] in _DIRECTED_BY_PURPOSE:
+            targets = _actors(actors, _purpose_target(head, actors), context)
         if not targets and not (len(sources) > 1 and match.code[:2] in _MUTUAL_ROOTS):
             # the place of an act is its target where nothing else is ("met in Zurich")
             targets = _actors(actors, _place(head), context)
@@ -278,6 +287,9 @@ def _subject(verb: Token) -> list[Token]:
             return [controller]
     if verb.dep_ == "xcomp" and governor.pos_ == "ADJ" and governor.dep_ in ("acomp", "amod"):
         governor = governor.head  # "France is ready to contribute": the subject of "is"
+    if verb.dep_ == "acl" and governor.lemma_ in _DOCUMENTS and governor.dep_ in ("dobj", "nsubjpass"):
+        # "issued a statement condemning X": who issued the statement condemns
+        return _subject(governor.head)
     if (verb.dep_ in _INHERIT_SUBJECT or _is_opener(verb)) and governor is not verb:
         # only a governing verb lends its subject: "the importance of expanding ..." has none
         return _subject(governor) if governor.pos_ in ("VERB", "AUX") else []
@@ -357,6 +369,32 @@ def _target_tokens(doc: Doc, head: Token, match: EventMatch, actors: SentenceAct
         subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
         if subjects and actors.phrase_actor(subjects[0]) is not None:
             return subjects[:1]
+    if match.code[:2] == "13":
+        return _condition_subject((head, *inner), actors)
+    return []
+
+
+def _condition_subject(verbs: Sequence[Token], actors: SentenceActors) -> list[Token]:
+    """A threat is aimed at whoever its condition names: "threatened to stop the talks if the
+    United States goes ahead", "unless Israel rescinded"."""
+    for verb in verbs:
+        for clause in (c for c in verb.children if c.dep_ == "advcl"):
+            if not any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in clause.children):
+                continue
+            subjects = [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")]
+            if subjects and actors.phrase_actor(subjects[0]) is not None:
+                return subjects[:1]
+    return []
+
+
+def _purpose_target(head: Token, actors: SentenceActors) -> list[Token]:
+    """The target of the act a protest or use of force is for: "blocked roads to demand the
+    resignation of the president", "opened fire to disperse demonstrators"."""
+    for clause in head.children:
+        if clause.dep_ in ("advcl", "xcomp") and clause.pos_ == "VERB" and clause.i > head.i:
+            found = _default_target(clause, actors, skip=set())
+            if found:
+                return found
     return []
 
 

@@ -129,3 +129,29 @@ def test_engine_role_without_country_takes_the_other_sides(resources: Resources)
 def test_engine_a_bare_government_does_not_become_its_targets(resources: Resources) -> None:
     events = _code(resources, "The government expressed appreciation for China's assistance.")
     assert all(not s.startswith("CHN") for s, _, _ in events)
+
+
+def test_engine_a_given_name_inside_another_persons_name_is_not_that_person(resources: Resources) -> None:
+    # "Abdullah" alone may be Jordan's king; "Abdullah Ocalan" is someone else
+    events = _code(resources, "Syria condemned Abdullah Ocalan.", date=dt.date(2010, 6, 1))
+    assert not any(t is not None and t.startswith("JOR") for _, t, _ in events)
+    assert ("SYR", "JORGOV", "111") in _code(
+        resources, "Syria condemned King Abdullah.", date=dt.date(2010, 6, 1)
+    )
+
+
+def test_engine_statement_issued_by_an_actor_acts_for_it(resources: Resources) -> None:
+    events = _code(resources, "Egypt issued a statement condemning Israel.")
+    assert {(s, t, c[:2]) for s, t, c in events} == {("EGY", "ISR", "11")}
+
+
+def test_engine_threat_is_aimed_at_who_the_condition_names(resources: Resources) -> None:
+    events = _code(resources, "Iran threatened to close the strait if Britain seized its tanker.")
+    assert {(s, t, c[:2]) for s, t, c in events} >= {("IRN", "GBR", "13")}
+
+
+def test_engine_protest_takes_the_target_of_what_it_is_for(resources: Resources) -> None:
+    events = _code(
+        resources, "Kenyan students blocked roads to demand the resignation of the Kenyan president."
+    )
+    assert ("KENEDU", "KENGOV", "14") in {(s, t, c[:2]) for s, t, c in events}
