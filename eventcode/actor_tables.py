@@ -77,7 +77,8 @@ def countries(
         elif not name:
             problems.add(row.path, row.line, "name is empty")
         elif _actor_code(row, code, problems, length=None if kind == "seat" else 3):
-            found.append(NameEntry(name, code, entry_kind, code[:3], None, None, False, row.ref))
+            kind_of_entry = "place" if kind == "capital" else entry_kind  # a capital is also a city
+            found.append(NameEntry(name, code, kind_of_entry, code[:3], None, None, False, row.ref))
     return tuple(found)
 
 

@@ -253,7 +253,8 @@ class SentenceActors:
             if len(code) == 3 and role is not None and role.role is not None:
                 code += role.role
                 refs.append(role.ref)
-            return ActorMatch(code, start, end, head.i, "+".join(refs), titles)
+            place = country.kind == "place" and len(code) == 3
+            return ActorMatch(code, start, end, head.i, "+".join(refs), titles, place)
         if role is not None and role.role is not None:
             return ActorMatch("---" + role.role, start, end, head.i, role.ref, titles)
         return None

@@ -64,6 +64,31 @@ _PREPOSITIONS = frozenset(
     "with to against on at for from in into onto over about toward towards upon between among "
     "across through by near around inside outside within".split()
 )
+# Verbs that carry an event noun rather than name an act of their own.
+LIGHT_VERBS = frozenset(
+    {
+        "engage",
+        "launch",
+        "conduct",
+        "stage",
+        "mount",
+        "wage",
+        "carry",
+        "undertake",
+        "begin",
+        "start",
+        "continue",
+        "resume",
+        "renew",
+        "make",
+        "hold",
+        "pay",
+        "open",
+        "step",
+        "intensify",
+        "escalate",
+    }
+)
 _VERB_POS = frozenset({"VERB", "AUX"})
 _NOUN_POS = frozenset({"NOUN", "PROPN"})
 
@@ -135,7 +160,7 @@ def _first_match(head: Token, candidates: Sequence[Pattern], local: _Local) -> E
     """The most specific pattern that fits; a pattern whose target preposition is missing
     ("stage protest against +" on "staged a protest in Beijing") fits too, with the default
     target and one word less of specificity, if a word besides the head remains ("fly to +" does
-    not make every "fly" a visit)."""
+    not make every "fly" a visit) or the head is an event noun a light verb carries."""
     fallback: EventMatch | None = None
     available = frozenset().union(*(forms for _, forms in local))
     for pattern in candidates:
@@ -153,7 +178,11 @@ def _first_match(head: Token, candidates: Sequence[Pattern], local: _Local) -> E
             if fallback is None or best.specificity >= fallback.specificity:
                 return best
             return fallback
-        if fallback is None and pattern.target_after in _PREPOSITIONS and len(pattern.words) > 1:
+        if (
+            fallback is None
+            and pattern.target_after in _PREPOSITIONS
+            and (len(pattern.words) > 1 or (pattern.nominal and _carried(head)))
+        ):
             words = tuple(w for w in pattern.words if w != pattern.target_after)
             partial = _place_words(words, local) if available.issuperset(words) else None
             if partial is not None:
@@ -167,6 +196,12 @@ def _first_match(head: Token, candidates: Sequence[Pattern], local: _Local) -> E
                     covers=tuple(t.i for t in partial.values()),
                 )
     return fallback
+
+
+def _carried(noun: Token) -> bool:
+    """An event noun a light verb carries ("resumed negotiations", "held talks"): an act without
+    the preposition its patterns name."""
+    return noun.dep_ == "dobj" and noun.head.lemma_.lower() in LIGHT_VERBS
 
 
 def _candidates(token: Token, heads: Mapping[str, tuple[Pattern, ...]]) -> tuple[Pattern, ...]:

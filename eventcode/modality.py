@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from spacy.tokens import Doc, Token
 
 from .codebooks import Codebooks
-from .events import is_negated
+from .events import LIGHT_VERBS, is_negated
 from .model import EventMatch
 
 _INTENT = frozenset(
@@ -57,30 +57,6 @@ _APPEAL = frozenset(
 )
 _REFUSAL = frozenset({"refuse", "reject", "decline", "deny", "oppose", "resist"})
 _VIOLENCE = frozenset({"18", "19", "20"})
-# Verbs that carry an event noun rather than name an act of their own.
-_LIGHT = frozenset(
-    {
-        "engage",
-        "launch",
-        "conduct",
-        "stage",
-        "mount",
-        "wage",
-        "carry",
-        "undertake",
-        "begin",
-        "start",
-        "continue",
-        "resume",
-        "make",
-        "hold",
-        "pay",
-        "open",
-        "step",
-        "intensify",
-        "escalate",
-    }
-)
 _FUTURE = frozenset({"will", "would", "shall", "'ll", "wo"})
 
 
@@ -131,7 +107,7 @@ def _lend_light_verbs(doc: Doc, matches: Sequence[EventMatch]) -> list[EventMatc
     for match in matches:
         head = doc[match.head]
         noun = None
-        if head.lemma_.lower() in _LIGHT and match.specificity == 1:
+        if head.lemma_.lower() in LIGHT_VERBS and match.specificity == 1:
             carried = [c for c in head.children if c.dep_ == "dobj"]
             carried += [o for c in head.children if c.dep_ == "prep" for o in c.children if o.dep_ == "pobj"]
             noun = next((nouns[c.i] for c in carried if c.i in nouns), None)

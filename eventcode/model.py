@@ -75,6 +75,7 @@ class ActorMatch:
         evidence: Which codebook lines gave the code, as `file:line` joined by `+`.
         titles: The role nouns of the phrase (their codebook lines), by which a later short
             reference ("the Chief of the General Staff") finds this actor again.
+        place: The phrase names only a city, region or capital ("in Baku"), not a state acting.
     """
 
     code: str
@@ -83,6 +84,7 @@ class ActorMatch:
     head: int
     evidence: str
     titles: tuple[str, ...] = ()
+    place: bool = False
 
 
 @dataclass(frozen=True, slots=True)

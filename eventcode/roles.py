@@ -136,7 +136,7 @@ def assign_roles(
         seen.extend((*sources, *targets))
         for source, target in _pairs(sources, targets, match.code):
             target = _share_country(target, source)
-            if target is not None and len(target.code) >= 6:
+            if target is not None and (len(target.code) >= 6 or target.place):
                 source = _share_country(source, target)
             if require_dyad and (source is None or target is None):
                 continue
@@ -164,7 +164,8 @@ def _share_country(actor: ActorMatch | None, other: ActorMatch | None) -> ActorM
     """A role with no country takes the country of the national actor it acts with: "Liberian
     riot police dispersed demonstrators" are Liberian demonstrators, and "the judge charged
     Chilean officials" a Chilean judge. A source takes its target's country only from a domestic
-    actor with a role ("the government thanked China" is not China's government)."""
+    actor with a role ("the government thanked China" is not China's government) or from the
+    place it acts in ("the opposition postponed the rally in Baku")."""
     if actor is None or other is None or not actor.code.startswith("---"):
         return actor
     country = other.code[:3]

@@ -155,3 +155,15 @@ def test_engine_protest_takes_the_target_of_what_it_is_for(resources: Resources)
         resources, "Kenyan students blocked roads to demand the resignation of the Kenyan president."
     )
     assert ("KENEDU", "KENGOV", "14") in {(s, t, c[:2]) for s, t, c in events}
+
+
+def test_engine_event_noun_under_a_light_verb_without_its_preposition(resources: Resources) -> None:
+    events = _code(resources, "Greece and Turkey renewed negotiations on Monday.")
+    assert events == {("GRC", "TUR", "046"), ("TUR", "GRC", "046")}
+
+
+def test_engine_role_takes_the_country_of_the_city_it_acts_in(resources: Resources) -> None:
+    events = _code(resources, "Opposition leaders staged a protest in Nairobi.")
+    assert {(s, t, c[:2]) for s, t, c in events} == {("KENOPP", "KEN", "14")}
+    # a country acted on is not where the role belongs
+    assert not any(s.startswith("CHN") for s, _, _ in _code(resources, "The government condemned China."))
