@@ -10,6 +10,7 @@ and no country is `---` + role, left for the story context to resolve.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -211,12 +212,25 @@ class SentenceActors:
             }
             tokens = [t for t in tokens if t.i not in places]
         actor = self._resolve(token, tokens)
+        if actor is not None and actor.code == "---REF":
+            actor = self._fled(token, actor)
         if actor is None:
             # "provocations committed by the Armenian forces": the actor is the acl's agent
             for acl in (c for c in token.children if c.dep_ == "acl"):
                 for agent in (c for c in acl.children if c.dep_ == "agent"):
                     for obj in (c for c in agent.children if c.dep_ == "pobj"):
                         return self.phrase_actor(obj)
+        return actor
+
+    def _fled(self, token: Token, actor: ActorMatch) -> ActorMatch:
+        """Refugees are of the country they flee: "refugees fleeing the war in Liberia"."""
+        for acl in (c for c in token.children if c.dep_ == "acl"):
+            for word in acl.subtree:
+                land = self.mentions.get(word.i)
+                if land is not None and land.kind in _LANDS and land.code is not None:
+                    return dataclasses.replace(
+                        actor, code=land.code[:3] + actor.code[3:], evidence=actor.evidence + "+" + land.ref
+                    )
         return actor
 
     def _idle_adjective(self, mention: _Mention) -> bool:

@@ -261,6 +261,8 @@ def _target_slot(head: Token, pattern: Pattern, placed: Mapping[str, Token]) -> 
     if pattern.target_after is None:
         return None
     anchor = head if pattern.target_after == "" else placed[pattern.target_after]
+    if anchor.pos_ == "ADV":
+        anchor = head  # "abuse sexually +": an adverb has no object, the verb's object is meant
     slot = _slot_after(anchor)
     return None if slot is None else slot.i
 

@@ -27,6 +27,7 @@ _INHERIT_SUBJECT = frozenset({"xcomp", "conj", "advcl", "pcomp", "acl"})
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
 _PERSONAL = frozenset({"he", "she", "him", "her"})
 _PRONOUNS = _PERSONAL | {"it", "they", "we", "them"}
+_OWNERS = frozenset({"its", "their", "his", "her", "our"})
 # Plural references to the actors of the story so far: "the sides met", "welcomed the guests".
 _GROUP_NOUNS = frozenset({"side", "party", "country", "nation", "leader", "guest", "visitor", "delegation"})
 # Roots whose events run both ways when a list of actors does them together ("X and Y met").
@@ -204,7 +205,10 @@ def _actor(actors: SentenceActors, token: Token, context: StoryContext, *, in_li
         code = context.person() if token.lower_ in _PERSONAL else context.latest()
         end = token.idx + len(token.text)
         return [] if code is None else [ActorMatch(code, token.idx, end, token.i, "context")]
-    found = [_resolved(actor, context) for actor in actors.actors(token, in_list=in_list)]
+    found = [
+        _owned(_resolved(actor, context), token, actors, context)
+        for actor in actors.actors(token, in_list=in_list)
+    ]
     if not found and _is_group(token):
         end = token.idx + len(token.text)
         return [ActorMatch(a.code, token.idx, end, token.i, "context", a.titles) for a in context.group()]
@@ -226,6 +230,27 @@ def _resolved(actor: ActorMatch, context: StoryContext) -> ActorMatch:
     if code == actor.code:
         return actor
     return dataclasses.replace(actor, code=code, evidence=actor.evidence + "+context")
+
+
+def _owned(actor: ActorMatch, token: Token, actors: SentenceActors, context: StoryContext) -> ActorMatch:
+    """A role owned by a pronoun takes the owner's country: in "Russia said its troops left" and
+    "Russia moved its troops", the troops are Russia's."""
+    if not actor.code.startswith("---"):
+        return actor
+    owner = next((c for c in token.children if c.dep_ == "poss" and c.lower_ in _OWNERS), None)
+    if owner is None:
+        return actor
+    speaker = _speaker(token)
+    if speaker is None and token.dep_ not in ("nsubj", "nsubjpass") and token.head.pos_ in ("VERB", "AUX"):
+        speaker = next(iter(_subject(token.head)), None)
+    if speaker is not None and speaker.i != token.i:
+        named = actors.phrase_actor(speaker)
+        code = named.code if named is not None else None
+    else:
+        code = context.latest()
+    if code is None or code.startswith("---"):
+        return actor
+    return dataclasses.replace(actor, code=code[:3] + actor.code[3:], evidence=actor.evidence + "+context")
 
 
 def _speaker(pronoun: Token) -> Token | None:
@@ -400,13 +425,20 @@ def _purpose_target(head: Token, actors: SentenceActors) -> list[Token]:
 
 
 def _place(head: Token) -> list[Token]:
-    return [
-        o
-        for c in head.children
-        if c.dep_ == "prep" and c.lower_ == "in"
-        for o in c.children
-        if o.dep_ == "pobj"
-    ]
+    """Where the act happens: "in X" on its verb, on the act it governs ("threatened to impose a
+    curfew in Algiers"), or on their objects ("attacked a convoy in Kabul")."""
+    verbs = [head, *(c for c in head.children if c.dep_ == "xcomp")]
+    for word in (*verbs, *(c for v in verbs for c in v.children if c.dep_ == "dobj")):
+        found = [
+            o
+            for c in word.children
+            if c.dep_ == "prep" and c.lower_ == "in"
+            for o in c.children
+            if o.dep_ == "pobj"
+        ]
+        if found:
+            return found
+    return []
 
 
 def _default_target(head: Token, actors: SentenceActors, *, skip: set[int]) -> list[Token]:

@@ -167,3 +167,24 @@ def test_engine_role_takes_the_country_of_the_city_it_acts_in(resources: Resourc
     assert {(s, t, c[:2]) for s, t, c in events} == {("KENOPP", "KEN", "14")}
     # a country acted on is not where the role belongs
     assert not any(s.startswith("CHN") for s, _, _ in _code(resources, "The government condemned China."))
+
+
+def test_engine_target_named_with_an_adverb_pattern(resources: Resources) -> None:
+    # "abuse sexually +": the verb's object is the target, whatever the adverb
+    events = _code(resources, "Nigerian soldiers sexually abused Cameroonian refugees.")
+    assert {(s, t, c) for s, t, c in events} == {("NGAMIL", "CMRREF", "1821")}
+
+
+def test_engine_place_of_the_governed_act_is_the_target(resources: Resources) -> None:
+    events = _code(resources, "The Kenyan president threatened to institute a curfew in Mombasa.")
+    assert {(s, t, c[:2]) for s, t, c in events} == {("KENGOV", "KEN", "13")}
+
+
+def test_engine_refugees_are_of_the_country_they_flee(resources: Resources) -> None:
+    events = _code(resources, "Uganda granted asylum to refugees fleeing the fighting in South Sudan.")
+    assert {(s, t) for s, t, _ in events} == {("UGA", "SSDREF")}
+
+
+def test_engine_forces_owned_by_a_pronoun_are_the_owners(resources: Resources) -> None:
+    events = _code(resources, "Pakistan said its troops attacked Afghan militants.")
+    assert {(s, t[:3], c[:2]) for s, t, c in events} == {("PAKMIL", "AFG", "19")}
