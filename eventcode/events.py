@@ -8,6 +8,7 @@ advcl, relcl, conj) are not searched: their verbs are matched on their own.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -90,6 +91,8 @@ LIGHT_VERBS = frozenset(
     }
 )
 _VERB_POS = frozenset({"VERB", "AUX"})
+_RECEIVING = frozenset({"receive", "get", "obtain", "win", "secure"})
+_GIVING = ("give", "provide", "send", "supply", "offer", "extend", "grant")
 _NOUN_POS = frozenset({"NOUN", "PROPN"})
 
 
@@ -134,6 +137,10 @@ def find_events(doc: Doc, index: PatternIndex) -> list[EventMatch]:
     found: list[EventMatch] = []
     for token in doc:
         if token.pos_ in _VERB_POS:
+            received = _received(token, index)
+            if received is not None:
+                found.append(received)
+                continue
             candidates = _candidates(token, index.verbs)
         elif token.pos_ in _NOUN_POS:
             candidates = _candidates(token, index.nouns)
@@ -146,6 +153,21 @@ def find_events(doc: Doc, index: PatternIndex) -> list[EventMatch]:
         if match is not None:
             found.append(match)
     return found
+
+
+def _received(token: Token, index: PatternIndex) -> EventMatch | None:
+    """What a giving pattern codes, turned round: "received weapons from the government" is the
+    government giving weapons. Only where the receiving verb has a `from` and a thing received."""
+    if token.lemma_.lower() not in _RECEIVING or not any(
+        c.dep_ == "prep" and c.lower_ == "from" for c in token.children
+    ):
+        return None
+    local = [(t, _forms(t)) for t in _local_dependents(token) if t.lower_ != "from"]
+    matches = [_first_match(token, index.verbs.get(giving, ()), local) for giving in _GIVING]
+    best = max((m for m in matches if m is not None), key=lambda m: m.specificity, default=None)
+    if best is None or best.specificity == 1:
+        return None
+    return dataclasses.replace(best, target_slot=None, received=True)
 
 
 _Local = Sequence[tuple[Token, frozenset[str]]]

@@ -102,6 +102,8 @@ class EventMatch:
         subject_of: Token index of the verb whose subject is the source, where that is not the
             head (an appeal runs from the one who urges: "X urged Y to negotiate").
         mood: How the act was said: "act", "intent", "appeal" or "refusal".
+        received: The head receives what a giving pattern gives ("X received weapons from Y" is
+            Y giving X weapons): the source is the `from` object, the target the subject.
     """
 
     pattern_id: str
@@ -113,6 +115,7 @@ class EventMatch:
     covers: tuple[int, ...] = ()
     subject_of: int | None = None
     mood: str = "act"
+    received: bool = False
 
 
 @dataclass(frozen=True, slots=True)

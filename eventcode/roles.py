@@ -127,8 +127,12 @@ def assign_roles(
         if match.negated:
             continue
         head = doc[match.head]
-        sources = _actors(actors, _source_tokens(head, match, actors, verbs), context)
-        targets = _actors(actors, _target_tokens(doc, head, match, actors), context)
+        if match.received:  # "X received weapons from Y": Y gives, X receives
+            sources = _actors(actors, _prep_objects(head, "from"), context)
+            targets = _actors(actors, _subject(head), context)
+        else:
+            sources = _actors(actors, _source_tokens(head, match, actors, verbs), context)
+            targets = _actors(actors, _target_tokens(doc, head, match, actors), context)
         if not targets and match.code[:2] in _DIRECTED_BY_PURPOSE:
             targets = _actors(actors, _purpose_target(head, actors), context)
         if not targets and not (len(sources) > 1 and match.code[:2] in _MUTUAL_ROOTS):
@@ -422,6 +426,16 @@ def _purpose_target(head: Token, actors: SentenceActors) -> list[Token]:
             if found:
                 return found
     return []
+
+
+def _prep_objects(head: Token, preposition: str) -> list[Token]:
+    return [
+        o
+        for c in head.children
+        if c.dep_ == "prep" and c.lower_ == preposition
+        for o in c.children
+        if o.dep_ == "pobj"
+    ]
 
 
 def _place(head: Token) -> list[Token]:

@@ -188,3 +188,10 @@ def test_engine_refugees_are_of_the_country_they_flee(resources: Resources) -> N
 def test_engine_forces_owned_by_a_pronoun_are_the_owners(resources: Resources) -> None:
     events = _code(resources, "Pakistan said its troops attacked Afghan militants.")
     assert {(s, t[:3], c[:2]) for s, t, c in events} == {("PAKMIL", "AFG", "19")}
+
+
+def test_engine_receiving_from_is_the_giver_giving(resources: Resources) -> None:
+    events = _code(resources, "Ukraine received military aid from the United States.")
+    assert events == {("USA", "UKR", "072")}
+    # a receiving pattern of its own keeps its direction
+    assert ("ISR", "EGY", "041") in _code(resources, "Israel received a phone call from Egypt.")
