@@ -182,6 +182,13 @@ class SentenceActors:
             ]
         return [actor]
 
+    def country_named_by(self, token: Token) -> str | None:
+        """The country a proper noun names, itself or as a city or region of it ("Gaza")."""
+        mention = self._mention_at(token.i) if token.pos_ == "PROPN" else None
+        if mention is None or mention.kind not in _LANDS or mention.code is None:
+            return None
+        return mention.code[:3]
+
     def _mention_at(self, i: int) -> _Mention | None:
         for m in self.mentions.values():
             if m.start <= i < m.end:

@@ -42,6 +42,8 @@ _MUTUAL_ROOTS = frozenset({"03", "04", "05", "06"})
 _MEMORY = 12
 _NOT_COUNTRIES = frozenset({"---", "IGO", "NGO", "IMG", "MNC"})
 _VERBAL_CONFLICT = frozenset({"09", "10", "11", "12", "13"})
+_VIOLENT = frozenset({"18", "19", "20"})
+_SCENE = frozenset({"in", "at", "near", "inside"})
 _COOPERATIVE = frozenset({"03", "04", "05", "06", "07", "08"})
 _FINITE = frozenset({"VBD", "VBZ", "VBP"})
 
@@ -140,6 +142,8 @@ def assign_roles(
             targets = _actors(actors, _place(head), context)
         seen.extend((*sources, *targets))
         for source, target in _pairs(sources, targets, match.code):
+            if match.code[:2] in _VIOLENT and target is not None and target.code.startswith("---"):
+                target = _at_scene(target, head, actors)
             target = _share_country(target, source)
             if target is not None and (len(target.code) >= 6 or target.place):
                 source = _share_country(source, target)
@@ -179,6 +183,19 @@ def _share_country(actor: ActorMatch | None, other: ActorMatch | None) -> ActorM
     return dataclasses.replace(
         actor, code=country + actor.code[3:], evidence=actor.evidence + "+" + other.evidence
     )
+
+
+def _at_scene(victim: ActorMatch, head: Token, actors: SentenceActors) -> ActorMatch:
+    """Victims with no country of their own are of the place they were hit: "children were
+    killed in an Israeli air strike in Gaza" are Gaza's children, not Israel's."""
+    for prep in (t for t in head.subtree if t.dep_ == "prep" and t.lower_ in _SCENE):
+        for word in prep.subtree:
+            country = actors.country_named_by(word) if word.dep_ in ("pobj", "compound") else None
+            if country is not None and country not in _NOT_COUNTRIES:
+                return dataclasses.replace(
+                    victim, code=country + victim.code[3:], evidence=victim.evidence + "+scene"
+                )
+    return victim
 
 
 def _same(source: ActorMatch, target: ActorMatch) -> bool:

@@ -3,7 +3,9 @@
 Rule-based and model-free, so it is fast and the parser sees one sentence at a time: a sentence
 ends at `.`, `!` or `?` (and any closing quote or bracket) before white space and a capital letter,
 a digit or an opening quote, unless the word before the stop is an abbreviation or an initial
-("Gen.", "U.S.", "K. Valiyev"). Paragraph breaks always end a sentence.
+("Gen.", "U.S.", "K. Valiyev"). Paragraph breaks always end a sentence. A wire dateline opening a
+paragraph ("GAZA CITY, Palestinian Territories: ", "LYON: ", "PARIS, May 3 (AFP) - ") is left out:
+it names where the story was filed, and the parser would take it for the subject.
 """
 
 from __future__ import annotations
@@ -23,6 +25,13 @@ _ABBREVIATIONS = frozenset(
 _PARAGRAPH = re.compile(r"\n\s*\n")
 _BOUNDARY = re.compile(r"""([.!?]+["'\u201d\u2019)\]]*)\s+(?=["'\u201c\u2018(\[]?[A-Z0-9])""")
 _WORD_BEFORE = re.compile(r"([A-Za-z.]+)\.$")
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z.'\- ]*[A-Z.]"  # the city, in capitals
+    r"(?:,\s+[A-Z][\w.'\- ]{0,40}?)?"  # its country or region
+    r"(?:,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"  # the day
+    r"\s*(?:\([A-Za-z .]+\))?"  # the agency
+    r"\s*(?::\s*(?:--?\s+)?|[-\u2013\u2014]{1,2}\s+)"
+)
 
 
 def split_sentences(story: Story) -> Iterator[Sentence]:
@@ -43,10 +52,11 @@ def split_sentences(story: Story) -> Iterator[Sentence]:
 
 def _split_paragraph(paragraph: str) -> Iterator[str]:
     text = " ".join(paragraph.split())
-    start = 0
+    dateline = _DATELINE.match(text)
+    start = dateline.end() if dateline else 0
     for boundary in _BOUNDARY.finditer(text):
         stop = boundary.end(1)
-        if _is_abbreviation(text[start:stop]):
+        if stop <= start or _is_abbreviation(text[start:stop]):
             continue
         sentence = text[start:stop].strip()
         if sentence:

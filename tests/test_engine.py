@@ -195,3 +195,8 @@ def test_engine_receiving_from_is_the_giver_giving(resources: Resources) -> None
     assert events == {("USA", "UKR", "072")}
     # a receiving pattern of its own keeps its direction
     assert ("ISR", "EGY", "041") in _code(resources, "Israel received a phone call from Egypt.")
+
+
+def test_engine_victims_are_of_the_place_they_were_hit(resources: Resources) -> None:
+    events = _code(resources, "Four children were killed in an Israeli air strike in Gaza on Friday.")
+    assert {(s, t, c[:2]) for s, t, c in events} == {("ISR", "PSECVL", "19")}
