@@ -141,7 +141,7 @@ class SentenceActors:
         for start in (token, *(c for c in token.children if c.dep_ in ("appos", "pobj"))):
             chain = [start, *_conjuncts(start)]
             if len(chain) > 1 and any(c.dep_ in ("cc", "preconj") for t in chain for c in t.children):
-                return chain if start is token else [token, *chain]
+                return chain if start == token else [token, *chain]
         return [token]
 
     def actors(self, token: Token, *, in_list: bool = False) -> list[ActorMatch]:
@@ -157,7 +157,7 @@ class SentenceActors:
             return [] if actor is None else [actor]
         for t in _phrase(token, list_member=in_list or len(self.members(token)) > 1):
             mention = self._mention_at(t.i)
-            if t is token or mention is None or mention.kind not in _LANDS or mention.start != t.i:
+            if t == token or mention is None or mention.kind not in _LANDS or mention.start != t.i:
                 continue
             if mention.code is None or mention.code[:3] != actor.code[:3]:
                 continue
@@ -210,7 +210,7 @@ class SentenceActors:
     def _phrase_actor(self, token: Token, *, in_list: bool, without_places: bool) -> ActorMatch | None:
         if token.i in self.mentions and self.mentions[token.i].kind == "pronoun":
             return None
-        if token.dep_ == "appos" and token.head is not token and not in_list:
+        if token.dep_ == "appos" and token.head != token and not in_list:
             return self.phrase_actor(token.head)  # "the minister, General X, who ...": one actor
         tokens = _phrase(token, list_member=in_list or len(self.members(token)) > 1)
         if without_places:
@@ -245,7 +245,7 @@ class SentenceActors:
         military sphere") says what something is about, not who acts; on a role noun it counts
         ("military officials")."""
         token = self.doc[mention.start]
-        if mention.end - mention.start != 1 or token.pos_ != "ADJ" or token.head is token:
+        if mention.end - mention.start != 1 or token.pos_ != "ADJ" or token.head == token:
             return False
         head = self.mentions.get(token.head.i)
         return head is None or head.role is None
@@ -387,7 +387,7 @@ def _phrase(head: Token, *, list_member: bool) -> list[Token]:
         for child in token.children:
             if child.dep_ in _OUTSIDE_PHRASE and not (child.dep_ == "conj" and not list_member):
                 continue
-            if list_member and token is head and child.dep_ == "appos":
+            if list_member and token == head and child.dep_ == "appos":
                 continue
             tokens.append(child)
             stack.append(child)

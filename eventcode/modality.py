@@ -49,6 +49,10 @@ _INTENT = frozenset(
         "volunteer",
     }
 )
+# Nouns that say an act is intended, not done: "reached an agreement to withdraw".
+INTENT_NOUNS = frozenset(
+    {"agreement", "consensus", "deal", "commitment", "pledge", "promise", "vow", "decision", "plan", "offer"}
+)
 _INTENT_STATES = frozenset(
     {"ready", "willing", "prepared", "set", "determined", "eager", "committed", "keen"}
 )
@@ -80,8 +84,14 @@ def apply_modality(doc: Doc, matches: Sequence[EventMatch], codebooks: Codebooks
         head = doc[match.head]
         governor = _governor(head)
         outer = by_head.get(governor.i) if governor is not None else None
+        if governor is not None and outer is None:
+            # a generic accord whose words hold the noun of intent ("reached a consensus to ...")
+            outer = next((m for m in matches if governor.i in m.covers and m.code[:2] in ("01", "03")), None)
         if outer is not None and head.i in outer.covers:
             dropped.add(match.head)  # "agree cooperate" already says it
+            continue
+        if _inside_refused_offer(head):
+            dropped.add(match.head)  # "rejected an offer to host talks": nothing is hosted
             continue
         mood, subject_of, target = _mood(head, governor)
         negated = match.negated or (governor is not None and is_negated(governor))
@@ -137,10 +147,26 @@ def _lend_light_verbs(doc: Doc, matches: Sequence[EventMatch]) -> list[EventMatc
 
 
 def _governor(verb: Token) -> Token | None:
-    """The verb or state an infinitive depends on: "agreed [to] meet", "ready [to] meet"."""
-    if verb.dep_ == "xcomp" and verb.head is not verb:
+    """The verb or state an infinitive depends on: "agreed [to] meet", "ready [to] meet"; or the
+    noun of intent it completes ("reached a consensus [to] exchange", "made a pledge [to] help")."""
+    if verb.dep_ == "xcomp" and verb.head != verb:
+        return verb.head
+    if verb.dep_ == "acl" and verb.head.lemma_.lower() in INTENT_NOUNS and _is_infinitive(verb):
         return verb.head
     return None
+
+
+def _inside_refused_offer(head: Token) -> bool:
+    """Whether an act lies inside a refused offer, plan or demand ("rejected a US offer to host a
+    summit to hammer out an agreement"): the refusal is the event, the rest never happened."""
+    for ancestor in head.ancestors:
+        if ancestor.pos_ in ("NOUN", "PROPN") and ancestor.lemma_.lower() in INTENT_NOUNS:
+            return ancestor.dep_ == "dobj" and ancestor.head.lemma_.lower() in _REFUSAL
+    return False
+
+
+def _is_infinitive(verb: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
 
 
 def _mood(verb: Token, governor: Token | None) -> tuple[str, int | None, int | None]:
@@ -152,7 +178,7 @@ def _mood(verb: Token, governor: Token | None) -> tuple[str, int | None, int | N
         if lemma in _APPEAL:
             urged = next((c.i for c in governor.children if c.dep_ in ("dobj", "dative")), None)
             return "appeal", governor.i, urged
-        if lemma in _INTENT or lemma in _INTENT_STATES:
+        if lemma in _INTENT or lemma in _INTENT_STATES or lemma in INTENT_NOUNS:
             return "intent", None, None
     if any(c.dep_ == "aux" and c.lower_ in _FUTURE for c in verb.children):
         return "intent", None, None

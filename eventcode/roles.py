@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Token
 from .actors import SentenceActors
 from .codebooks import EventType
 from .events import is_passive
+from .modality import INTENT_NOUNS
 from .model import ActorMatch, Event, EventMatch, Sentence
 
 _DEFAULT_TARGET_PREPS = ("with", "to", "against", "on", "at", "for", "from")
@@ -42,6 +43,12 @@ _MUTUAL_ROOTS = frozenset({"03", "04", "05", "06"})
 _MEMORY = 12
 _NOT_COUNTRIES = frozenset({"---", "IGO", "NGO", "IMG", "MNC"})
 _VERBAL_CONFLICT = frozenset({"09", "10", "11", "12", "13"})
+# Nouns of a time or an occasion: "on the second day of a conference in the Middle East", "on the
+# sidelines of a summit in Baku" say when, not to whom.
+_WHEN_NOT_WHO = frozenset(
+    "day week month year night morning afternoon evening weekend eve anniversary occasion "
+    "sideline margin basis start end session round".split()
+)
 _VIOLENT = frozenset({"18", "19", "20"})
 _SCENE = frozenset({"in", "at", "near", "inside"})
 _COOPERATIVE = frozenset({"03", "04", "05", "06", "07", "08"})
@@ -135,6 +142,8 @@ def assign_roles(
         else:
             sources = _actors(actors, _source_tokens(head, match, actors, verbs), context)
             targets = _actors(actors, _target_tokens(doc, head, match, actors), context)
+        if len(sources) > 1 and match.code[:2] in _MUTUAL_ROOTS:
+            targets = [t for t in targets if not t.place]  # "X and Y exchanged data on ... in the region"
         if not targets and match.code[:2] in _DIRECTED_BY_PURPOSE:
             targets = _actors(actors, _purpose_target(head, actors), context)
         if not targets and not (len(sources) > 1 and match.code[:2] in _MUTUAL_ROOTS):
@@ -279,9 +288,9 @@ def _speaker(pronoun: Token) -> Token | None:
     if pronoun.dep_ not in ("nsubj", "nsubjpass"):
         return None
     clause = pronoun.head
-    while clause.dep_ in ("xcomp", "conj") and clause.head is not clause:
+    while clause.dep_ in ("xcomp", "conj") and clause.head != clause:
         clause = clause.head
-    if clause.dep_ != "ccomp" or clause.head is clause:
+    if clause.dep_ != "ccomp" or clause.head == clause:
         return None
     speaker = next((c for c in clause.head.children if c.dep_ == "nsubj"), None)
     return None if speaker is None or speaker.lower_ in _PRONOUNS else speaker
@@ -334,10 +343,18 @@ def _subject(verb: Token) -> list[Token]:
             return [controller]
     if verb.dep_ == "xcomp" and governor.pos_ == "ADJ" and governor.dep_ in ("acomp", "amod"):
         governor = governor.head  # "France is ready to contribute": the subject of "is"
-    if verb.dep_ == "acl" and governor.lemma_ in _DOCUMENTS and governor.dep_ in ("dobj", "nsubjpass"):
-        # "issued a statement condemning X": who issued the statement condemns
+    if (
+        verb.dep_ == "acl"
+        and (governor.lemma_ in _DOCUMENTS or governor.lemma_ in INTENT_NOUNS)
+        and governor.dep_ in ("dobj", "nsubjpass")
+    ):
+        # "issued a statement condemning X", "reached a consensus to exchange": who issued or
+        # reached it acts, unless the noun names its own actor ("a US offer to host")
+        owner = next((c for c in governor.children if c.dep_ in ("poss", "amod", "compound", "nmod")), None)
+        if owner is not None and owner.pos_ in ("PROPN", "ADJ", "NOUN") and governor.lemma_ in INTENT_NOUNS:
+            return [owner]
         return _subject(governor.head)
-    if (verb.dep_ in _INHERIT_SUBJECT or _is_opener(verb)) and governor is not verb:
+    if (verb.dep_ in _INHERIT_SUBJECT or _is_opener(verb)) and governor != verb:
         # only a governing verb lends its subject: "the importance of expanding ..." has none
         return _subject(governor) if governor.pos_ in ("VERB", "AUX") else []
     if verb.dep_ == "ROOT" and verb.tag_ in _FINITE:
@@ -386,7 +403,7 @@ def _noun_source(noun: Token, match: EventMatch, actors: SentenceActors, verbs: 
                 if objects:
                     return objects
     governor = noun.head
-    while governor is not governor.head and governor.pos_ not in ("VERB", "AUX"):
+    while governor != governor.head and governor.pos_ not in ("VERB", "AUX"):
         governor = governor.head
     if governor.pos_ not in ("VERB", "AUX") or governor.i in verbs:
         return []  # "NATO condemned the attack": the attack is not NATO's
@@ -486,7 +503,7 @@ def _default_target(head: Token, actors: SentenceActors, *, skip: set[int]) -> l
         key=lambda c: _DEFAULT_TARGET_PREPS.index(c.lower_),
     )
     for prep in preps:
-        for obj in (c for c in prep.children if c.dep_ == "pobj"):
+        for obj in (c for c in prep.children if c.dep_ == "pobj" and c.lemma_.lower() not in _WHEN_NOT_WHO):
             if actors.phrase_actor(obj) is not None:
                 return [obj]
     return []

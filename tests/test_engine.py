@@ -200,3 +200,20 @@ def test_engine_receiving_from_is_the_giver_giving(resources: Resources) -> None
 def test_engine_victims_are_of_the_place_they_were_hit(resources: Resources) -> None:
     events = _code(resources, "Four children were killed in an Israeli air strike in Gaza on Friday.")
     assert {(s, t, c[:2]) for s, t, c in events} == {("ISR", "PSECVL", "19")}
+
+
+def test_engine_noun_of_intent_makes_the_act_intended(resources: Resources) -> None:
+    events = _code(resources, "Serbia and Kosovo reached an agreement to release prisoners.")
+    assert {(s, t, c) for s, t, c in events} >= {("SRB", "KOS", "0353"), ("KOS", "SRB", "0353")}
+
+
+def test_engine_acts_inside_a_refused_offer_did_not_happen(resources: Resources) -> None:
+    events = _code(resources, "Syria rejected a Russian offer to sign a peace agreement with Turkey.")
+    assert events == {("SYR", "RUS", "120")}
+
+
+def test_engine_a_time_is_not_a_target(resources: Resources) -> None:
+    events = _code(
+        resources, "Greece and Turkey exchanged information on the second day of a conference in Egypt."
+    )
+    assert {(s, t) for s, t, _ in events} == {("GRC", "TUR"), ("TUR", "GRC")}
