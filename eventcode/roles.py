@@ -154,7 +154,8 @@ def assign_roles(
             if match.code[:2] in _VIOLENT and target is not None and target.code.startswith("---"):
                 target = _at_scene(target, head, actors)
             target = _share_country(target, source)
-            if target is not None and (len(target.code) >= 6 or target.place):
+            violent = match.code[:2] in _VIOLENT  # who attacks a country need not be of it
+            if target is not None and (len(target.code) >= 6 or target.place) and not violent:
                 source = _share_country(source, target)
             if require_dyad and (source is None or target is None):
                 continue

@@ -217,3 +217,8 @@ def test_engine_a_time_is_not_a_target(resources: Resources) -> None:
         resources, "Greece and Turkey exchanged information on the second day of a conference in Egypt."
     )
     assert {(s, t) for s, t, _ in events} == {("GRC", "TUR"), ("TUR", "GRC")}
+
+
+def test_engine_an_attacker_is_not_of_the_country_it_attacks(resources: Resources) -> None:
+    events = _code(resources, "Gunmen attacked Nigerian soldiers.")
+    assert {(s, t, c[:2]) for s, t, c in events} == {("---UAF", "NGAMIL", "19")}
