@@ -53,6 +53,19 @@ _INTENT = frozenset(
 INTENT_NOUNS = frozenset(
     {"agreement", "consensus", "deal", "commitment", "pledge", "promise", "vow", "decision", "plan", "offer"}
 )
+# What can be refused or withheld, with the act it would have allowed: "rejected calls to resign".
+_PROPOSALS = INTENT_NOUNS | {
+    "permission",
+    "approval",
+    "request",
+    "call",
+    "demand",
+    "appeal",
+    "proposal",
+    "invitation",
+    "ultimatum",
+    "bid",
+}
 _INTENT_STATES = frozenset(
     {"ready", "willing", "prepared", "set", "determined", "eager", "committed", "keen"}
 )
@@ -61,6 +74,7 @@ _APPEAL = frozenset(
 )
 _REFUSAL = frozenset({"refuse", "reject", "decline", "deny", "oppose", "resist"})
 _VIOLENCE = frozenset({"18", "19", "20"})
+_GENERIC_APPEAL = "020"
 _FUTURE = frozenset({"will", "would", "shall", "'ll", "wo"})
 
 
@@ -151,17 +165,27 @@ def _governor(verb: Token) -> Token | None:
     noun of intent it completes ("reached a consensus [to] exchange", "made a pledge [to] help")."""
     if verb.dep_ == "xcomp" and verb.head != verb:
         return verb.head
+    if verb.dep_ == "ccomp" and _is_infinitive(verb):  # "wants Putin [to] attack"
+        return verb.head
     if verb.dep_ == "acl" and verb.head.lemma_.lower() in INTENT_NOUNS and _is_infinitive(verb):
         return verb.head
     return None
 
 
 def _inside_refused_offer(head: Token) -> bool:
-    """Whether an act lies inside a refused offer, plan or demand ("rejected a US offer to host a
-    summit to hammer out an agreement"): the refusal is the event, the rest never happened."""
+    """Whether an act lies inside a refused or withheld offer, plan, demand or permission
+    ("rejected a US offer to host a summit to hammer out an agreement", "would not give
+    permission to Russia to help"): the refusal is the event, the rest never happened."""
+
+    def withheld(verb: Token) -> bool:
+        return verb.lemma_.lower() in _REFUSAL or is_negated(verb)
+
+    if head.dep_ in ("advcl", "xcomp") and withheld(head.head):  # "not give permission to X to help"
+        if any(c.dep_ == "dobj" and c.lemma_.lower() in _PROPOSALS for c in head.head.children):
+            return True
     for ancestor in head.ancestors:
-        if ancestor.pos_ in ("NOUN", "PROPN") and ancestor.lemma_.lower() in INTENT_NOUNS:
-            return ancestor.dep_ == "dobj" and ancestor.head.lemma_.lower() in _REFUSAL
+        if ancestor.pos_ in ("NOUN", "PROPN") and ancestor.lemma_.lower() in _PROPOSALS:
+            return ancestor.dep_ == "dobj" and withheld(ancestor.head)
     return False
 
 
@@ -175,9 +199,12 @@ def _mood(verb: Token, governor: Token | None) -> tuple[str, int | None, int | N
         lemma = governor.lemma_.lower()
         if lemma in _REFUSAL:
             return "refusal", None, None
+        doer = next((c.i for c in verb.children if c.dep_ == "nsubj"), None) if verb.dep_ == "ccomp" else None
         if lemma in _APPEAL:
-            urged = next((c.i for c in governor.children if c.dep_ in ("dobj", "dative")), None)
+            urged = next((c.i for c in governor.children if c.dep_ in ("dobj", "dative")), doer)
             return "appeal", governor.i, urged
+        if lemma in _INTENT and doer is not None:
+            return "appeal", governor.i, doer  # "Obama wants Putin to attack": Obama appeals to Putin
         if lemma in _INTENT or lemma in _INTENT_STATES or lemma in INTENT_NOUNS:
             return "intent", None, None
     if any(c.dep_ == "aux" and c.lower_ in _FUTURE for c in verb.children):
@@ -190,8 +217,8 @@ def _recode(match: EventMatch, mood: str, negated: bool, codebooks: Codebooks) -
     code: str | None = match.code
     if row is not None and mood == "intent":
         code = row.intent or match.code
-    elif row is not None and mood == "appeal":
-        code = row.appeal or match.code
+    elif mood == "appeal":  # an appeal for what has no appeal code of its own is an appeal
+        code = (row.appeal if row is not None else None) or _GENERIC_APPEAL
     if negated or mood == "refusal":
         refused = codebooks.modality_of(code) if code else None
         code = refused.refusal if refused is not None else None

@@ -28,6 +28,7 @@ _INHERIT_SUBJECT = frozenset({"xcomp", "conj", "advcl", "pcomp", "acl"})
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
 _PERSONAL = frozenset({"he", "she", "him", "her"})
 _PRONOUNS = _PERSONAL | {"it", "they", "we", "them"}
+_PLURAL = frozenset({"they", "them", "we"})
 _OWNERS = frozenset({"its", "their", "his", "her", "our"})
 # Plural references to the actors of the story so far: "the sides met", "welcomed the guests".
 _GROUP_NOUNS = frozenset({"side", "party", "country", "nation", "leader", "guest", "visitor", "delegation"})
@@ -231,6 +232,9 @@ def _actors(actors: SentenceActors, tokens: list[Token], context: StoryContext) 
 def _actor(actors: SentenceActors, token: Token, context: StoryContext, *, in_list: bool) -> list[ActorMatch]:
     if token.lower_ in _PRONOUNS:
         speaker = _speaker(token)
+        if speaker is not None and token.lower_ in _PLURAL:  # "X and Y said they will": X and Y
+            members = actors.members(speaker)
+            return [a for m in members for a in _actor(actors, m, context, in_list=len(members) > 1)]
         if speaker is not None:  # "Syria says it is willing": it is Syria
             return _actor(actors, speaker, context, in_list=False)
         code = context.person() if token.lower_ in _PERSONAL else context.latest()

@@ -222,3 +222,17 @@ def test_engine_a_time_is_not_a_target(resources: Resources) -> None:
 def test_engine_an_attacker_is_not_of_the_country_it_attacks(resources: Resources) -> None:
     events = _code(resources, "Gunmen attacked Nigerian soldiers.")
     assert {(s, t, c[:2]) for s, t, c in events} == {("---UAF", "NGAMIL", "19")}
+
+
+def test_engine_wanting_another_to_act_is_an_appeal_to_it(resources: Resources) -> None:
+    events = _code(resources, "Egypt wants Sudan to attack Ethiopia.")
+    assert {(s, t, c[:2]) for s, t, c in events} == {("EGY", "SDN", "02")}
+
+
+def test_engine_they_after_a_list_speaker_is_every_member(resources: Resources) -> None:
+    events = _code(resources, "Egypt and Sudan said they would attack Ethiopia.")
+    assert {(s, t, c[:2]) for s, t, c in events} == {("EGY", "ETH", "13"), ("SDN", "ETH", "13")}
+
+
+def test_engine_acts_a_withheld_permission_would_allow_are_not_coded(resources: Resources) -> None:
+    assert _code(resources, "Egypt would not give permission to Sudan to help Ethiopia.") == set()
