@@ -180,9 +180,13 @@ def _inside_refused_offer(head: Token) -> bool:
     def withheld(verb: Token) -> bool:
         return verb.lemma_.lower() in _REFUSAL or is_negated(verb)
 
-    if head.dep_ in ("advcl", "xcomp") and withheld(head.head):  # "not give permission to X to help"
-        if any(c.dep_ == "dobj" and c.lemma_.lower() in _PROPOSALS for c in head.head.children):
-            return True
+    granting = head.head  # "would not give permission to X to help": the help is withheld
+    if (
+        head.dep_ in ("advcl", "xcomp")
+        and withheld(granting)
+        and any(c.dep_ == "dobj" and c.lemma_.lower() in _PROPOSALS for c in granting.children)
+    ):
+        return True
     for ancestor in head.ancestors:
         if ancestor.pos_ in ("NOUN", "PROPN") and ancestor.lemma_.lower() in _PROPOSALS:
             return ancestor.dep_ == "dobj" and withheld(ancestor.head)
