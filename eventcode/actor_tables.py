@@ -17,7 +17,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from .tables import Problems, Row
 
 _ACTOR_CODE = re.compile(r"^(?:[A-Z]{3}|---)(?:[A-Z]{3})*$")
-_NAME_SUFFIXES = frozenset({"JR", "SR", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"})
+_NAME_SUFFIXES = frozenset({"JR", "SR"})
+_REGNAL = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
 COUNTRY_KINDS = frozenset({"name", "short", "historical", "adjective", "demonym", "capital", "seat"})
 PLACE_KINDS = frozenset({"city", "region"})
 
@@ -136,7 +137,7 @@ def _short_forms(forms: list[str]) -> list[str]:
     """
     short: list[str] = []
     for form in forms:
-        parts = [p for p in form.split() if p.rstrip(".,").upper() not in _NAME_SUFFIXES]
+        parts = [p for i, p in enumerate(form.split()) if i == 0 or not _is_suffix(p.rstrip(".,"))]
         if len(parts) < 2:
             continue
         surname = parts[-1]
@@ -147,6 +148,11 @@ def _short_forms(forms: list[str]) -> list[str]:
             if extra not in forms and extra not in short:
                 short.append(extra)
     return short
+
+
+def _is_suffix(word: str) -> bool:
+    """ "Jr.", "Sr.", or a regnal number written in capitals ("II", "XVI", the "I" of "Bokassa I")."""
+    return word.upper() in _NAME_SUFFIXES or (word.isupper() and _REGNAL.fullmatch(word) is not None)
 
 
 def _check_overlaps(entries: list[NameEntry], problems: Problems) -> None:

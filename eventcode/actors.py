@@ -76,14 +76,15 @@ def build_lexicon(codebooks: Codebooks, nlp: Language) -> Lexicon:
     agents: dict[tuple[str, ...], Agent] = {}
     for form, agent in agent_forms:
         agents.setdefault(key(form), agent)
-    for name_key in names:
-        agents.pop(name_key, None)  # a name form ("Congress" as an organisation) outranks a role noun
+    for name_key, entries in names.items():
+        if any(e.kind != "person" for e in entries):
+            agents.pop(name_key, None)  # a name form ("Congress" as an organisation) outranks a role noun
     # People's names and acronyms match as written: "said" is not Qaboos bin Said, "us" not the US
     exact_forms = {e.form for e in codebooks.names if e.kind == "person" or _is_acronym(e.form)}
     exact_keys = {key(form) for form in exact_forms}
     loose_keys = {key(e.form) for e in codebooks.names if e.form not in exact_forms}
     by_key = {key(form): docs[form] for form in all_forms}
-    loose = {k: by_key[k] for k in (*names, *agents) if k in loose_keys or k not in exact_keys}
+    loose = {k: by_key[k] for k in (*names, *agents) if k in loose_keys or k not in exact_keys or k in agents}
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
     matcher.add("ACTOR", list(loose.values()))
     exact = PhraseMatcher(nlp.vocab, attr="ORTH")
@@ -314,14 +315,20 @@ def find_actors(doc: Doc, lexicon: Lexicon, *, date: dt.date | None) -> Sentence
 def _mention(doc: Doc, start: int, end: int, lexicon: Lexicon, date: dt.date | None) -> _Mention | None:
     key = tuple(t.lower_ for t in doc[start:end])
     entries = lexicon.names.get(key)
+    if entries and all(e.kind == "person" for e in entries):
+        # a person's name counts as written ("Bishop", not "the bishop"), alone, and in office
+        written = doc[start:end].text in {e.form for e in entries}
+        out_of_office = _pick_entry(entries, date) is None and key in lexicon.agents
+        if not written or out_of_office or _inside_longer_name(doc, start, end, lexicon):
+            entries = None
     if entries:
-        if entries[0].kind == "person" and _inside_longer_name(doc, start, end, lexicon):
-            return None
         entry = _pick_entry(entries, date)
         if entry is None:
             return None
         return _Mention(start, end, entry.code, None, entry.kind, entry.ref)
-    agent = lexicon.agents[key]
+    agent = lexicon.agents.get(key)
+    if agent is None:
+        return None
     return _Mention(start, end, None, agent.role, "agent", agent.ref)
 
 

@@ -3,6 +3,8 @@ import datetime as dt
 import pytest
 from spacy.language import Language
 
+from eventcode import Config, load_resources
+from eventcode.actor_tables import _short_forms
 from eventcode.actors import Lexicon, build_lexicon, find_actors
 from eventcode.codebooks import Codebooks
 
@@ -134,3 +136,18 @@ def test_actors_names_and_acronyms_match_as_written(
     doc = make_doc(f"{word} spoke", heads=[1, 1], deps=["nsubj", "ROOT"], pos=["PROPN", "VERB"])
     actor = find_actors(doc, lexicon, date=None).phrase_actor(doc[0])
     assert (actor.code if actor else None) == expected
+
+
+@pytest.mark.model
+def test_a_persons_surname_does_not_hide_the_role_noun_it_spells() -> None:
+    # Julie Bishop is in the codebooks; "the bishop" is still a cleric
+    resources = load_resources(Config())
+    doc = resources.nlp("The bishop condemned the Kenyan government.")
+    mentions = find_actors(doc, resources.lexicon, date=None).mentions
+    assert mentions[1].role == "REL" and mentions[1].kind == "agent"
+
+
+def test_regnal_numbers_are_not_surnames() -> None:
+    assert _short_forms(["Jean-Bedel Bokassa I"]) == ["Bokassa", "J. Bokassa"]
+    assert "XVI" not in _short_forms(["Pope Benedict XVI"])
+    assert _short_forms(["Li Peng"]) == ["Peng", "L. Peng"]
