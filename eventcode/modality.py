@@ -104,8 +104,8 @@ def apply_modality(doc: Doc, matches: Sequence[EventMatch], codebooks: Codebooks
         if outer is not None and head.i in outer.covers:
             dropped.add(match.head)  # "agree cooperate" already says it
             continue
-        if _inside_refused_offer(head):
-            dropped.add(match.head)  # "rejected an offer to host talks": nothing is hosted
+        if _inside_refused_offer(head) or _hypothetical(head):
+            dropped.add(match.head)  # "rejected an offer to host talks", "if Somalia sent troops"
             continue
         mood, subject_of, target = _mood(head, governor)
         negated = match.negated or (governor is not None and is_negated(governor))
@@ -170,6 +170,14 @@ def _governor(verb: Token) -> Token | None:
     if verb.dep_ == "acl" and verb.head.lemma_.lower() in INTENT_NOUNS and _is_infinitive(verb):
         return verb.head
     return None
+
+
+def _hypothetical(head: Token) -> bool:
+    """Whether an act is only the condition of another ("threatened to strike if Somalia sent
+    troops", "unless Israel withdraws"): it has not happened."""
+    return head.dep_ == "advcl" and any(
+        c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in head.children
+    )
 
 
 def _inside_refused_offer(head: Token) -> bool:

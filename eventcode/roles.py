@@ -143,6 +143,15 @@ def assign_roles(
         else:
             sources = _actors(actors, _source_tokens(head, match, actors, verbs), context)
             targets = _actors(actors, _target_tokens(doc, head, match, actors), context)
+        if match.code[:2] == "13" and targets and all(t.code == s.code for s in sources for t in targets):
+            # "Israel threatened to ban voting in Jerusalem if Hamas ran": not a threat to itself
+            inner = [c for c in head.children if c.dep_ == "xcomp"]
+            targets = _actors(actors, _condition_subject((head, *inner), actors), context) or targets
+        if match.code[:2] == "15" and any(t.code.startswith("---") for t in targets):
+            # "mobilized army reservists for a war against Iraq": the forces shown are not the target
+            targets = [t for t in targets if not t.code.startswith("---")] or _actors(
+                actors, _against(head), context
+            )
         if len(sources) > 1 and match.code[:2] in _MUTUAL_ROOTS:
             targets = [t for t in targets if not t.place]  # "X and Y exchanged data on ... in the region"
         if not targets and match.code[:2] in _DIRECTED_BY_PURPOSE:
@@ -465,6 +474,12 @@ def _purpose_target(head: Token, actors: SentenceActors) -> list[Token]:
             if found:
                 return found
     return []
+
+
+def _against(head: Token) -> list[Token]:
+    """The first actor-like object of "against" anywhere in the clause."""
+    prep = next((t for t in head.subtree if t.dep_ == "prep" and t.lower_ == "against"), None)
+    return [] if prep is None else [o for o in prep.children if o.dep_ == "pobj"]
 
 
 def _prep_objects(head: Token, preposition: str) -> list[Token]:

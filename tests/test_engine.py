@@ -236,3 +236,18 @@ def test_engine_they_after_a_list_speaker_is_every_member(resources: Resources) 
 
 def test_engine_acts_a_withheld_permission_would_allow_are_not_coded(resources: Resources) -> None:
     assert _code(resources, "Egypt would not give permission to Sudan to help Ethiopia.") == set()
+
+
+def test_engine_a_threat_about_ones_own_place_is_aimed_at_the_condition(resources: Resources) -> None:
+    events = _code(resources, "Kenya threatened to ban rallies in Nairobi if Somalia sent troops.")
+    assert {(s, t, c[:2]) for s, t, c in events} == {("KEN", "SOM", "13")}
+
+
+def test_engine_a_condition_is_not_an_event(resources: Resources) -> None:
+    events = _code(resources, "Kenya threatened to ban rallies in Nairobi if Somalia sent troops.")
+    assert not any(c.startswith("15") for _, _, c in events)
+
+
+def test_engine_forces_shown_are_not_the_target_of_the_show(resources: Resources) -> None:
+    events = _code(resources, "Egypt mobilized army reservists for a possible war against Libya.")
+    assert {(s, t, c[:2]) for s, t, c in events} == {("EGY", "LBY", "15")}
