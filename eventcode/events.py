@@ -62,7 +62,7 @@ _SEARCH_DEPTH = 3
 # A pattern's preposition before its target may be missing from the text ("staged a protest in
 # Beijing" for "stage protest against +"); a content word before the target may not.
 _PREPOSITIONS = frozenset(
-    "with to against on at for from in into onto over about toward towards upon between among "
+    "with to against on at for from in into onto over about toward towards upon between among of "
     "across through by near around inside outside within".split()
 )
 # Verbs that carry an event noun rather than name an act of their own.

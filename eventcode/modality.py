@@ -123,19 +123,20 @@ def apply_modality(doc: Doc, matches: Sequence[EventMatch], codebooks: Codebooks
 
 def _lend_light_verbs(doc: Doc, matches: Sequence[EventMatch]) -> list[EventMatch]:
     """A light verb ("engaged X in a firefight", "launched an offensive against X") takes the code
-    of the event noun it carries, and a bare act of violence the code of its means ("killed in a
-    car bombing"), keeping its own subject and object; the noun's own match goes."""
+    of the event noun it carries, and an act of violence the code of its means ("killed in a car
+    bombing"), keeping its own subject and object; the noun's own match goes. The verb keeps its
+    own code where its pattern says more than the noun's ("launch attack on +" on a bare attack)."""
     nouns = {m.head: m for m in matches if doc[m.head].pos_ in ("NOUN", "PROPN")}
     result: list[EventMatch] = []
     lent: set[int] = set()
     for match in matches:
         head = doc[match.head]
         noun = None
-        if head.lemma_.lower() in LIGHT_VERBS and match.specificity == 1:
+        if head.lemma_.lower() in LIGHT_VERBS:
             carried = [c for c in head.children if c.dep_ == "dobj"]
             carried += [o for c in head.children if c.dep_ == "prep" for o in c.children if o.dep_ == "pobj"]
             noun = next((nouns[c.i] for c in carried if c.i in nouns), None)
-        elif match.code[:2] in _VIOLENCE and match.specificity == 1:
+        elif match.code[:2] in _VIOLENCE:
             # "killed in a suicide car bombing", "killed by a roadside bomb": the weapon names the act
             means = [
                 o
@@ -147,6 +148,8 @@ def _lend_light_verbs(doc: Doc, matches: Sequence[EventMatch]) -> list[EventMatc
             noun = next(
                 (nouns[c.i] for c in means if c.i in nouns and nouns[c.i].code[:2] in _VIOLENCE), None
             )
+        if noun is not None and noun.specificity < match.specificity - 1:
+            noun = None  # the verb's own pattern says more ("launch attack on +" on a bare "attack")
         if noun is not None:
             match = dataclasses.replace(
                 match,

@@ -251,3 +251,7 @@ def test_engine_a_condition_is_not_an_event(resources: Resources) -> None:
 def test_engine_forces_shown_are_not_the_target_of_the_show(resources: Resources) -> None:
     events = _code(resources, "Egypt mobilized army reservists for a possible war against Libya.")
     assert {(s, t, c[:2]) for s, t, c in events} == {("EGY", "LBY", "15")}
+
+
+def test_engine_a_light_verb_takes_its_nouns_more_specific_code(resources: Resources) -> None:
+    assert _code(resources, "Russia launched a drone attack on Ukraine.") == {("RUS", "UKR", "195")}
