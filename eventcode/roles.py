@@ -41,6 +41,8 @@ _DOCUMENTS = frozenset(
 # Roots whose act may name its target only in the clause saying what it is for.
 _DIRECTED_BY_PURPOSE = frozenset({"14", "15", "17", "18", "19", "20"})
 _MUTUAL_ROOTS = frozenset({"03", "04", "05", "06"})
+_MUTUAL_CODES = frozenset({"196"})  # violating a ceasefire both had agreed
+_RECIPROCAL = frozenset({"clash", "fight", "skirmish", "battle"})
 _MEMORY = 12
 _NOT_COUNTRIES = frozenset({"---", "IGO", "NGO", "IMG", "MNC"})
 _VERBAL_CONFLICT = frozenset({"09", "10", "11", "12", "13"})
@@ -152,15 +154,16 @@ def assign_roles(
             targets = [t for t in targets if not t.code.startswith("---")] or _actors(
                 actors, _against(head), context
             )
-        if len(sources) > 1 and match.code[:2] in _MUTUAL_ROOTS:
+        mutual = len(sources) > 1 and _is_mutual(match, head)
+        if mutual:
             targets = [t for t in targets if not t.place]  # "X and Y exchanged data on ... in the region"
         if not targets and match.code[:2] in _DIRECTED_BY_PURPOSE:
             targets = _actors(actors, _purpose_target(head, actors), context)
-        if not targets and not (len(sources) > 1 and match.code[:2] in _MUTUAL_ROOTS):
+        if not targets and not mutual:
             # the place of an act is its target where nothing else is ("met in Zurich")
             targets = _actors(actors, _place(head), context)
         seen.extend((*sources, *targets))
-        for source, target in _pairs(sources, targets, match.code):
+        for source, target in _pairs(sources, targets, mutual=mutual):
             if match.code[:2] in _VIOLENT and target is not None and target.code.startswith("---"):
                 target = _at_scene(target, head, actors)
             target = _share_country(target, source)
@@ -175,14 +178,22 @@ def assign_roles(
     return events, context.after(seen, pairs)
 
 
+def _is_mutual(match: EventMatch, head: Token) -> bool:
+    """Whether a list of actors doing this together does it to each other ("X and Y met", "X and
+    Y clashed", "both violated the ceasefire")."""
+    return (
+        match.code[:2] in _MUTUAL_ROOTS or match.code in _MUTUAL_CODES or head.lemma_.lower() in _RECIPROCAL
+    )
+
+
 def _pairs(
-    sources: list[ActorMatch], targets: list[ActorMatch], code: str
+    sources: list[ActorMatch], targets: list[ActorMatch], *, mutual: bool
 ) -> list[tuple[ActorMatch | None, ActorMatch | None]]:
     pairs: list[tuple[ActorMatch | None, ActorMatch | None]]
     optional_sources: list[ActorMatch | None] = [*sources] or [None]
     if targets:
         pairs = [(s, t) for s in optional_sources for t in targets]
-    elif len(sources) > 1 and code[:2] in _MUTUAL_ROOTS:
+    elif mutual:
         pairs = [(s, t) for s in sources for t in sources if s is not t]
     else:
         pairs = [(s, None) for s in sources]
@@ -369,6 +380,8 @@ def _subject(verb: Token) -> list[Token]:
             return [owner]
         return _subject(governor.head)
     if (verb.dep_ in _INHERIT_SUBJECT or _is_opener(verb)) and governor != verb:
+        if verb.dep_ == "pcomp" and governor.dep_ == "prep" and governor.head.pos_ == "ADJ":
+            governor = governor.head.head  # "X are guilty of violating": X violates
         # only a governing verb lends its subject: "the importance of expanding ..." has none
         return _subject(governor) if governor.pos_ in ("VERB", "AUX") else []
     if verb.dep_ == "ROOT" and verb.tag_ in _FINITE:

@@ -255,3 +255,10 @@ def test_engine_forces_shown_are_not_the_target_of_the_show(resources: Resources
 
 def test_engine_a_light_verb_takes_its_nouns_more_specific_code(resources: Resources) -> None:
     assert _code(resources, "Russia launched a drone attack on Ukraine.") == {("RUS", "UKR", "195")}
+
+
+def test_engine_sides_guilty_of_violating_a_ceasefire_violate_it_against_each_other(
+    resources: Resources,
+) -> None:
+    events = _code(resources, "Both Armenia and Azerbaijan are guilty of violating the ceasefire agreement.")
+    assert events == {("ARM", "AZE", "196"), ("AZE", "ARM", "196")}
