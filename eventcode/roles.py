@@ -154,7 +154,7 @@ def assign_roles(
             targets = [t for t in targets if not t.code.startswith("---")] or _actors(
                 actors, _against(head), context
             )
-        mutual = len(sources) > 1 and _is_mutual(match, head)
+        mutual = len(sources) > 1 and _is_mutual(match, head, sources)
         if mutual:
             targets = [t for t in targets if not t.place]  # "X and Y exchanged data on ... in the region"
         if not targets and match.code[:2] in _DIRECTED_BY_PURPOSE:
@@ -178,11 +178,15 @@ def assign_roles(
     return events, context.after(seen, pairs)
 
 
-def _is_mutual(match: EventMatch, head: Token) -> bool:
+def _is_mutual(match: EventMatch, head: Token, sources: list[ActorMatch]) -> bool:
     """Whether a list of actors doing this together does it to each other ("X and Y met", "X and
     Y clashed", "both violated the ceasefire")."""
+    if match.code[:2] in _MUTUAL_ROOTS:
+        return True
+    # a verb with its sides named: "the sides discussed ... the fight against terrorism" is no clash
+    named = all("context" not in s.evidence for s in sources)
     return (
-        match.code[:2] in _MUTUAL_ROOTS or match.code in _MUTUAL_CODES or head.lemma_.lower() in _RECIPROCAL
+        named and head.pos_ == "VERB" and (match.code in _MUTUAL_CODES or head.lemma_.lower() in _RECIPROCAL)
     )
 
 
