@@ -75,6 +75,9 @@ _APPEAL = frozenset(
 _REFUSAL = frozenset({"refuse", "reject", "decline", "deny", "oppose", "resist"})
 _VIOLENCE = frozenset({"18", "19", "20"})
 _GENERIC_APPEAL = "020"
+_GENERIC_DEMAND = "100"
+_DEMANDING = frozenset({"demand", "insist", "require"})
+_DEMAND_NOUNS = frozenset({"demand", "call", "ultimatum", "insistence"})
 _FUTURE = frozenset({"will", "would", "shall", "'ll", "wo"})
 
 
@@ -94,6 +97,7 @@ def apply_modality(doc: Doc, matches: Sequence[EventMatch], codebooks: Codebooks
     # an event noun that is a word of another match's pattern ("lift sanction") is part of it
     dropped: set[int] = {m.head for m in matches if any(m.head in o.covers for o in matches if o is not m)}
     recoded: dict[int, EventMatch] = {}
+    asked: dict[int, int] = {}  # a demanding verb's match -> who is asked, from its clause
     for match in matches:
         head = doc[match.head]
         governor = _governor(head)
@@ -107,6 +111,20 @@ def apply_modality(doc: Doc, matches: Sequence[EventMatch], codebooks: Codebooks
         if _inside_refused_offer(head) or _hypothetical(head):
             dropped.add(match.head)  # "rejected an offer to host talks", "if Somalia sent troops"
             continue
+        demand = _demand(head)
+        if demand is not None:
+            demander, mood, doer = demand
+            if demander.i in by_head:
+                dropped.add(match.head)  # "demanded that Y withdraw": the demand codes it, not the act
+                if doer is not None:
+                    asked.setdefault(demander.i, doer)
+                continue
+            row = codebooks.modality_of(match.code)
+            code = _GENERIC_DEMAND if mood == "demand" else (row.appeal if row else None) or _GENERIC_APPEAL
+            recoded[match.head] = dataclasses.replace(
+                match, code=code, subject_of=demander.i, target_slot=doer, negated=False, mood="appeal"
+            )
+            continue
         mood, subject_of, target = _mood(head, governor)
         negated = match.negated or (governor is not None and is_negated(governor))
         new = _recode(match, mood, negated, codebooks)
@@ -118,6 +136,9 @@ def apply_modality(doc: Doc, matches: Sequence[EventMatch], codebooks: Codebooks
         if mood == "appeal":
             new = dataclasses.replace(new, subject_of=subject_of, target_slot=target or new.target_slot)
         recoded[match.head] = new
+    for i, doer in asked.items():
+        if i in recoded and recoded[i].target_slot is None:
+            recoded[i] = dataclasses.replace(recoded[i], target_slot=doer)
     return [recoded[m.head] for m in matches if m.head in recoded and m.head not in dropped]
 
 
@@ -172,6 +193,32 @@ def _governor(verb: Token) -> Token | None:
         return verb.head
     if verb.dep_ == "acl" and verb.head.lemma_.lower() in INTENT_NOUNS and _is_infinitive(verb):
         return verb.head
+    return None
+
+
+def _demand(head: Token) -> tuple[Token, str, int | None] | None:
+    """Whether an act is only demanded or urged, not done: the verb whose subject asks for it,
+    "demand" or "appeal", and who is to do it. "X demanded that Y withdraw", "its demand that Y
+    ease", "X urged that Y talk", "X said Y must hand over".
+    """
+    if head.dep_ not in ("ccomp", "acl") or head.head == head:
+        return None
+    doer = next((c.i for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    governor = head.head
+    lemma = governor.lemma_.lower()
+    if governor.pos_ == "VERB" and lemma in _DEMANDING:
+        return governor, "demand", doer
+    if governor.pos_ == "VERB" and lemma in _APPEAL and doer is not None:
+        return governor, "appeal", doer
+    if governor.pos_ == "NOUN" and lemma in _DEMAND_NOUNS and governor.head.pos_ in ("VERB", "AUX"):
+        return governor.head, "demand", doer
+    if governor.pos_ == "VERB" and any(
+        c.dep_ == "dobj" and c.lemma_.lower() in _DEMAND_NOUNS for c in governor.children
+    ):
+        return governor, "demand", doer  # "reiterated its demand that Y ease"
+    obliged = any(c.dep_ == "aux" and c.lower_ in ("must", "should") for c in head.children)
+    if head.dep_ == "ccomp" and obliged and governor.pos_ == "VERB" and doer is not None:
+        return governor, "demand", doer
     return None
 
 

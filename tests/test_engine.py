@@ -262,3 +262,17 @@ def test_engine_sides_guilty_of_violating_a_ceasefire_violate_it_against_each_ot
 ) -> None:
     events = _code(resources, "Both Armenia and Azerbaijan are guilty of violating the ceasefire agreement.")
     assert events == {("ARM", "AZE", "196"), ("AZE", "ARM", "196")}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a demanded act is not done: the demand is the event, aimed at who is to act
+        ("Egypt demanded that Israel withdraw its troops.", {("EGY", "ISR", "10")}),
+        ("Egypt reiterated its demand that Israel ease restrictions.", {("EGY", "ISR", "10")}),
+        ("Egypt said Israel must release the prisoners.", {("EGY", "ISR", "10")}),
+        ("Egypt urged that Israel withdraw from Gaza.", {("EGY", "ISR", "02")}),
+    ],
+)
+def test_engine_a_demanded_act_is_a_demand(resources: Resources, text: str, expected: set[tuple]) -> None:
+    assert {(s, t, c[:2]) for s, t, c in _code(resources, text)} == expected
