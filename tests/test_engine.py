@@ -64,7 +64,7 @@ def test_engine_negation(resources: Resources, text: str, expected: set[tuple]) 
     ("text", "expected"),
     [
         ("France will visit Germany next week.", {("FRA", "DEU", "036")}),
-        ("Russia vowed to attack Ukraine.", {("RUS", "UKR", "138")}),
+        ("Russia vowed to attack Ukraine.", {("RUS", "UKR", "1384")}),
         ("The United States urged Iran to negotiate with Israel.", {("USA", "IRN", "026")}),
     ],
 )
