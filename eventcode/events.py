@@ -97,11 +97,49 @@ _NOUN_POS = frozenset({"NOUN", "PROPN"})
 
 
 @dataclass(frozen=True, slots=True)
+class HeadPatterns:
+    """The patterns of one head word, most words first, with each filed under one of its words.
+
+    A pattern can fit only where that word is among the head's dependents, so a head with
+    hundreds of patterns ("reject ...") tries only the few whose word is there.
+    """
+
+    patterns: tuple[Pattern, ...]
+    by_word: Mapping[str, tuple[int, ...]]
+    always: tuple[int, ...]
+
+    @classmethod
+    def of(cls, patterns: list[Pattern]) -> HeadPatterns:
+        ordered = tuple(sorted(patterns, key=lambda p: -len(p.words)))
+        by_word: dict[str, list[int]] = {}
+        always: list[int] = []
+        for i, pattern in enumerate(ordered):
+            # a word that must be there even where the target's preposition may be missing
+            words = [w for w in pattern.words if w != pattern.target_after]
+            if words:
+                by_word.setdefault(words[0], []).append(i)
+            else:
+                always.append(i)
+        return cls(ordered, {w: tuple(i) for w, i in by_word.items()}, tuple(always))
+
+    def __len__(self) -> int:
+        return len(self.patterns)
+
+    def fitting(self, available: frozenset[str]) -> list[Pattern]:
+        """The patterns whose filing word is available (or that have none), in order."""
+        chosen = set(self.always).union(*(self.by_word[w] for w in available if w in self.by_word))
+        return [self.patterns[i] for i in sorted(chosen)]
+
+
+_NO_PATTERNS = HeadPatterns((), {}, ())
+
+
+@dataclass(frozen=True, slots=True)
 class PatternIndex:
     """Patterns by head word, most specific first, split into verb and noun heads."""
 
-    verbs: Mapping[str, tuple[Pattern, ...]]
-    nouns: Mapping[str, tuple[Pattern, ...]]
+    verbs: Mapping[str, HeadPatterns]
+    nouns: Mapping[str, HeadPatterns]
 
 
 def index_patterns(codebooks: Codebooks) -> PatternIndex:
@@ -118,10 +156,10 @@ def index_patterns(codebooks: Codebooks) -> PatternIndex:
     for pattern in codebooks.patterns:
         (nouns if pattern.nominal else verbs).setdefault(pattern.head, []).append(pattern)
 
-    def ordered(groups: dict[str, list[Pattern]]) -> dict[str, tuple[Pattern, ...]]:
-        return {head: tuple(sorted(ps, key=lambda p: -len(p.words))) for head, ps in groups.items()}
-
-    return PatternIndex(ordered(verbs), ordered(nouns))
+    return PatternIndex(
+        {head: HeadPatterns.of(ps) for head, ps in verbs.items()},
+        {head: HeadPatterns.of(ps) for head, ps in nouns.items()},
+    )
 
 
 def find_events(doc: Doc, index: PatternIndex) -> list[EventMatch]:
@@ -135,6 +173,7 @@ def find_events(doc: Doc, index: PatternIndex) -> list[EventMatch]:
         One match per head that some pattern fits, in sentence order.
     """
     found: list[EventMatch] = []
+    forms: dict[int, frozenset[str]] = {}  # each token's forms, worked out once per sentence
     for token in doc:
         if token.pos_ in _VERB_POS:
             received = _received(token, index)
@@ -148,7 +187,11 @@ def find_events(doc: Doc, index: PatternIndex) -> list[EventMatch]:
             continue
         if not candidates:
             continue
-        local = [(t, _forms(t)) for t in _local_dependents(token)]
+        local = []
+        for t in _local_dependents(token):
+            if t.i not in forms:
+                forms[t.i] = _forms(t)
+            local.append((t, forms[t.i]))
         match = _first_match(token, candidates, local)
         if match is not None:
             found.append(match)
@@ -163,7 +206,7 @@ def _received(token: Token, index: PatternIndex) -> EventMatch | None:
     ):
         return None
     local = [(t, _forms(t)) for t in _local_dependents(token) if t.lower_ != "from"]
-    matches = [_first_match(token, index.verbs.get(giving, ()), local) for giving in _GIVING]
+    matches = [_first_match(token, index.verbs.get(giving, _NO_PATTERNS), local) for giving in _GIVING]
     best = max((m for m in matches if m is not None), key=lambda m: m.specificity, default=None)
     if best is None or best.specificity == 1:
         return None
@@ -178,14 +221,15 @@ def _forms(token: Token) -> frozenset[str]:
     return frozenset((token.lower_, token.lemma_.lower(), *_stems(token.lower_)))
 
 
-def _first_match(head: Token, candidates: Sequence[Pattern], local: _Local) -> EventMatch | None:
+def _first_match(head: Token, candidates: HeadPatterns, local: _Local) -> EventMatch | None:
     """The most specific pattern that fits; a pattern whose target preposition is missing
     ("stage protest against +" on "staged a protest in Beijing") fits too, with the default
     target and one word less of specificity, if a word besides the head remains ("fly to +" does
     not make every "fly" a visit) or the head is an event noun a light verb carries."""
     fallback: EventMatch | None = None
     available = frozenset().union(*(forms for _, forms in local))
-    for pattern in candidates:
+    negated = is_negated(head)
+    for pattern in candidates.fitting(available):
         placed = _place_words(pattern.words, local) if available.issuperset(pattern.words) else None
         if placed is not None:
             best = EventMatch(
@@ -193,7 +237,7 @@ def _first_match(head: Token, candidates: Sequence[Pattern], local: _Local) -> E
                 pattern.code,
                 head.i,
                 _target_slot(head, pattern, placed),
-                negated=is_negated(head),
+                negated=negated,
                 specificity=1 + len(pattern.words),
                 covers=tuple(t.i for t in placed.values()),
             )
@@ -213,7 +257,7 @@ def _first_match(head: Token, candidates: Sequence[Pattern], local: _Local) -> E
                     pattern.code,
                     head.i,
                     None,
-                    negated=is_negated(head),
+                    negated=negated,
                     specificity=1 + len(words),
                     covers=tuple(t.i for t in partial.values()),
                 )
@@ -226,12 +270,12 @@ def _carried(noun: Token) -> bool:
     return noun.dep_ == "dobj" and noun.head.lemma_.lower() in LIGHT_VERBS
 
 
-def _candidates(token: Token, heads: Mapping[str, tuple[Pattern, ...]]) -> tuple[Pattern, ...]:
+def _candidates(token: Token, heads: Mapping[str, HeadPatterns]) -> HeadPatterns:
     lemma, lower = token.lemma_.lower(), token.lower_
     found = heads.get(lemma) or heads.get(lower)
     if found:
         return found
-    return next((heads[form] for form in _stems(lower) if form in heads), ())
+    return next((heads[form] for form in _stems(lower) if form in heads), _NO_PATTERNS)
 
 
 @functools.lru_cache(maxsize=65536)

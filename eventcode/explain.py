@@ -9,7 +9,7 @@ without the dyad rule, which shows the source and target the engine found for it
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -219,14 +219,15 @@ def _candidate(event: Event, *, require_dyad: bool) -> Candidate:
 
 def _no_pattern(doc: Doc, index: PatternIndex) -> str:
     """Which verbs the sentence has, and whether any pattern has them as its head."""
-    heads: Mapping[str, tuple[Pattern, ...]] = index.verbs
+    heads = index.verbs
     verbs = [t for t in doc if t.pos_ in ("VERB", "AUX") and t.dep_ not in ("aux", "auxpass")]
     if not verbs:
         return "no pattern matched, and the parse has no verb"
     notes = []
     for verb in verbs:
         lemma = verb.lemma_.lower()
-        count = len(heads.get(lemma, ()) or heads.get(verb.lower_, ()))
+        found = heads.get(lemma) or heads.get(verb.lower_)
+        count = len(found) if found is not None else 0
         notes.append(
             f"{verb.text!r} ({lemma}): "
             + (

@@ -194,8 +194,10 @@ def _process_resources(config: Config) -> Resources:
 def _code_sentence(
     sentence: Sentence, doc: Doc, resources: Resources, context: StoryContext, require_dyad: bool
 ) -> tuple[list[Event], StoryContext]:
-    actors = find_actors(doc, resources.lexicon, date=sentence.date)
     matches = apply_modality(doc, find_events(doc, resources.patterns), resources.codebooks)
+    if not matches:
+        return [], context  # no act, so no actor to look for
+    actors = find_actors(doc, resources.lexicon, date=sentence.date)
     return assign_roles(
         sentence, actors, matches, resources.codebooks.event_types, context, require_dyad=require_dyad
     )
