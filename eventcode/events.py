@@ -11,8 +11,9 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from spacy.symbols import AUX, NOUN, PROPN, VERB
 from spacy.tokens import Doc, Token
 
 from .codebooks import Codebooks, Pattern
@@ -91,6 +92,7 @@ LIGHT_VERBS = frozenset(
     }
 )
 _VERB_POS = frozenset({"VERB", "AUX"})
+_MAX_REMEMBERED = 200_000
 _RECEIVING = frozenset({"receive", "get", "obtain", "win", "secure"})
 _GIVING = ("give", "provide", "send", "supply", "offer", "extend", "grant")
 _NOUN_POS = frozenset({"NOUN", "PROPN"})
@@ -140,6 +142,21 @@ class PatternIndex:
 
     verbs: Mapping[str, HeadPatterns]
     nouns: Mapping[str, HeadPatterns]
+    _found: dict[tuple[str, str, bool], HeadPatterns] = field(default_factory=dict, repr=False, compare=False)
+
+    def heads(self, lemma: str, lower: str, *, nominal: bool) -> HeadPatterns:
+        """The patterns headed by a word with this lemma and lower-case form (or a base form of
+        it, where the lemmatizer slipped: "staged" -> "stag"); found once per word."""
+        key = (lemma, lower, nominal)
+        if key not in self._found:
+            heads = self.nouns if nominal else self.verbs
+            found = heads.get(lemma) or heads.get(lower)
+            if not found:
+                found = next((heads[form] for form in _stems(lower) if form in heads), _NO_PATTERNS)
+            if len(self._found) > _MAX_REMEMBERED:
+                self._found.clear()  # memory stays bounded over millions of stories
+            self._found[key] = found
+        return self._found[key]
 
 
 def index_patterns(codebooks: Codebooks) -> PatternIndex:
@@ -175,14 +192,15 @@ def find_events(doc: Doc, index: PatternIndex) -> list[EventMatch]:
     found: list[EventMatch] = []
     forms: dict[int, frozenset[str]] = {}  # each token's forms, worked out once per sentence
     for token in doc:
-        if token.pos_ in _VERB_POS:
+        pos = token.pos
+        if pos in (VERB, AUX):
             received = _received(token, index)
             if received is not None:
                 found.append(received)
                 continue
-            candidates = _candidates(token, index.verbs)
-        elif token.pos_ in _NOUN_POS:
-            candidates = _candidates(token, index.nouns)
+            candidates = index.heads(token.lemma_.lower(), token.lower_, nominal=False)
+        elif pos in (NOUN, PROPN):
+            candidates = index.heads(token.lemma_.lower(), token.lower_, nominal=True)
         else:
             continue
         if not candidates:
@@ -268,14 +286,6 @@ def _carried(noun: Token) -> bool:
     """An event noun a light verb carries ("resumed negotiations", "held talks"): an act without
     the preposition its patterns name."""
     return noun.dep_ == "dobj" and noun.head.lemma_.lower() in LIGHT_VERBS
-
-
-def _candidates(token: Token, heads: Mapping[str, HeadPatterns]) -> HeadPatterns:
-    lemma, lower = token.lemma_.lower(), token.lower_
-    found = heads.get(lemma) or heads.get(lower)
-    if found:
-        return found
-    return next((heads[form] for form in _stems(lower) if form in heads), _NO_PATTERNS)
 
 
 @functools.lru_cache(maxsize=65536)
