@@ -104,7 +104,12 @@ def _phrases(phrases: Iterable[str]) -> re.Pattern[str] | None:
 
 
 def code_stories(
-    stories: Iterable[Story], resources: Resources, *, require_dyad: bool = True, batch_size: int = 256
+    stories: Iterable[Story],
+    resources: Resources,
+    *,
+    require_dyad: bool = True,
+    batch_size: int = 256,
+    parse_aside: bool = False,
 ) -> Iterator[CodedStory]:
     """Code stories into events, in order: the core of every run.
 
@@ -113,12 +118,14 @@ def code_stories(
         resources: From `load_resources`.
         require_dyad: Keep only events with a source and a target.
         batch_size: Sentences spaCy parses at once.
+        parse_aside: Parse in a process of its own while this one codes (see `parse_sentences`):
+            for a run on one worker, not inside worker processes.
 
     Yields:
         Each story as `code_parsed` codes it; a story whose coding raised comes with no events
         and the error.
     """
-    for story, parsed in _parsed_stories(stories, resources, batch_size):
+    for story, parsed in _parsed_stories(stories, resources, batch_size, aside=parse_aside):
         try:
             coded = code_parsed(story, parsed, resources, require_dyad=require_dyad)
         except Exception as exc:
@@ -204,7 +211,7 @@ def _code_sentence(
 
 
 def _parsed_stories(
-    stories: Iterable[Story], resources: Resources, batch_size: int
+    stories: Iterable[Story], resources: Resources, batch_size: int, *, aside: bool = False
 ) -> Iterator[tuple[Story, list[tuple[Sentence, Doc | None]]]]:
     """Parse the sentences of many stories in shared batches, then give them back story by story.
 
@@ -230,7 +237,7 @@ def _parsed_stories(
             yield sentence
 
     current: list[tuple[Sentence, Doc | None]] = []
-    for sentence, doc in parse_sentences(texts(), resources.nlp, batch_size=batch_size):
+    for sentence, doc in parse_sentences(texts(), resources.nlp, batch_size=batch_size, aside=aside):
         story, count, keep = keys.popleft()
         current.append((sentence, doc if keep else None))
         if len(current) == count:
@@ -401,7 +408,11 @@ def _code(
         return cluster.map(code_chunk, stories, config, chunk=config.partition_stories, label=_label)
     if resources is not None and config.workers <= 1:
         return code_stories(
-            stories, resources, require_dyad=config.require_dyad, batch_size=config.batch_size
+            stories,
+            resources,
+            require_dyad=config.require_dyad,
+            batch_size=config.batch_size,
+            parse_aside=True,
         )
     return map_in_processes(
         code_chunk, stories, config, workers=config.workers, chunk=config.partition_stories
