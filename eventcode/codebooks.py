@@ -29,7 +29,6 @@ _PATTERN_ID = re.compile(r"^v(\d\d)-\d{4}$")
 _PATTERN_WORD = re.compile(r"^[a-z][a-z'-]*$")
 # Determiners are never searched among a head's dependents, so a pattern naming one never matches.
 _NEVER_MATCH = frozenset({"a", "an", "the", "this", "that", "these", "those"})
-COUNTRY_KINDS = frozenset({"name", "short", "historical", "adjective", "demonym", "capital", "seat"})
 # The 16 event types of PLOVER, the ontology that succeeds CAMEO; plover.tsv maps each CAMEO code to one.
 PLOVER_EVENTS = (
     "AGREE",
