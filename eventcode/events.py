@@ -216,12 +216,21 @@ def find_events(doc: Doc, index: PatternIndex) -> list[EventMatch]:
     return found
 
 
+def givers(receiver: Token) -> list[Token]:
+    """Who a receiving verb receives from: the object of its `from`, or of its object's
+    ("received weapons from the government", "received assurances [from the government]")."""
+    for word in (receiver, *(c for c in receiver.children if c.dep_ == "dobj")):
+        for prep in (c for c in word.children if c.dep_ == "prep" and c.lower_ == "from"):
+            objects = [o for o in prep.children if o.dep_ == "pobj"]
+            if objects:
+                return objects
+    return []
+
+
 def _received(token: Token, index: PatternIndex) -> EventMatch | None:
     """What a giving pattern codes, turned round: "received weapons from the government" is the
     government giving weapons. Only where the receiving verb has a `from` and a thing received."""
-    if token.lemma_.lower() not in _RECEIVING or not any(
-        c.dep_ == "prep" and c.lower_ == "from" for c in token.children
-    ):
+    if token.lemma_.lower() not in _RECEIVING or not givers(token):
         return None
     local = [(t, _forms(t)) for t in _local_dependents(token) if t.lower_ != "from"]
     matches = [_first_match(token, index.verbs.get(giving, _NO_PATTERNS), local) for giving in _GIVING]

@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Token
 
 from .actors import SentenceActors
 from .codebooks import EventType
-from .events import is_passive
+from .events import givers, is_passive
 from .modality import INTENT_NOUNS
 from .model import ActorMatch, Event, EventMatch, Sentence
 
@@ -140,7 +140,7 @@ def assign_roles(
             continue
         head = doc[match.head]
         if match.received:  # "X received weapons from Y": Y gives, X receives
-            sources = _actors(actors, _prep_objects(head, "from"), context)
+            sources = _actors(actors, givers(head), context)
             targets = _actors(actors, _subject(head), context)
         else:
             sources = _actors(actors, _source_tokens(head, match, actors, verbs), context)
@@ -497,16 +497,6 @@ def _against(head: Token) -> list[Token]:
     """The first actor-like object of "against" anywhere in the clause."""
     prep = next((t for t in head.subtree if t.dep_ == "prep" and t.lower_ == "against"), None)
     return [] if prep is None else [o for o in prep.children if o.dep_ == "pobj"]
-
-
-def _prep_objects(head: Token, preposition: str) -> list[Token]:
-    return [
-        o
-        for c in head.children
-        if c.dep_ == "prep" and c.lower_ == preposition
-        for o in c.children
-        if o.dep_ == "pobj"
-    ]
 
 
 def _place(head: Token) -> list[Token]:

@@ -276,3 +276,9 @@ def test_engine_sides_guilty_of_violating_a_ceasefire_violate_it_against_each_ot
 )
 def test_engine_a_demanded_act_is_a_demand(resources: Resources, text: str, expected: set[tuple]) -> None:
     assert {(s, t, c[:2]) for s, t, c in _code(resources, text)} == expected
+
+
+def test_engine_receiving_from_when_the_from_hangs_on_the_thing_received(resources: Resources) -> None:
+    # the parser hangs "from the Iraqi government" on "guarantees"
+    events = _code(resources, "Iraqi protesters received guarantees from the Iraqi government.")
+    assert events == {("IRQGOV", "IRQCVL", "030")}
