@@ -26,6 +26,27 @@ from .model import ActorMatch
 _OUTSIDE_PHRASE = frozenset(
     {"relcl", "acl", "ccomp", "advcl", "xcomp", "parataxis", "conj", "cc", "preconj", "mark", "punct"}
 )
+# Modifiers that name who an actor is linked to or backed by, not who it is.
+_ALLEGIANCE = frozenset(
+    {
+        "link",
+        "linked",
+        "back",
+        "backed",
+        "support",
+        "supported",
+        "ally",
+        "allied",
+        "affiliate",
+        "affiliated",
+        "inspire",
+        "inspired",
+        "sponsor",
+        "sponsored",
+        "align",
+        "aligned",
+    }
+)
 _LANDS = frozenset({"country", "place"})  # a city or region stands for its country
 _LOCATIVE = frozenset({"in", "at", "near", "inside", "outside", "across", "around", "throughout"})
 _HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame", "lord", "lady", "madam", "mme", "m"})
@@ -386,7 +407,8 @@ def _conjuncts(token: Token) -> list[Token]:
 
 
 def _phrase(head: Token, *, list_member: bool) -> list[Token]:
-    """The tokens of the phrase headed by `head`, clauses and real list members left out."""
+    """The tokens of the phrase headed by `head`, clauses, real list members and the actors it
+    is only linked to left out."""
     tokens = [head]
     stack = [head]
     while stack:
@@ -396,6 +418,8 @@ def _phrase(head: Token, *, list_member: bool) -> list[Token]:
                 continue
             if list_member and token == head and child.dep_ == "appos":
                 continue
+            if child.dep_ in ("amod", "compound", "nmod") and child.lemma_.lower() in _ALLEGIANCE:
+                continue  # "the Al Qaeda-linked group", "Iran-backed rebels": another actor
             tokens.append(child)
             stack.append(child)
     return tokens

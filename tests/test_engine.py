@@ -282,3 +282,8 @@ def test_engine_receiving_from_when_the_from_hangs_on_the_thing_received(resourc
     # the parser hangs "from the Iraqi government" on "guarantees"
     events = _code(resources, "Iraqi protesters received guarantees from the Iraqi government.")
     assert events == {("IRQGOV", "IRQCVL", "030")}
+
+
+def test_engine_an_actor_backed_by_another_is_not_that_other(resources: Resources) -> None:
+    events = _code(resources, "Russia-backed separatists attacked Ukrainian troops.")
+    assert {(s, t, c[:2]) for s, t, c in events} == {("---SEP", "UKRMIL", "19")}
