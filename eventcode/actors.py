@@ -105,7 +105,13 @@ def build_lexicon(codebooks: Codebooks, nlp: Language) -> Lexicon:
     exact_keys = {key(form) for form in exact_forms}
     loose_keys = {key(e.form) for e in codebooks.names if e.form not in exact_forms}
     by_key = {key(form): docs[form] for form in all_forms}
-    loose = {k: by_key[k] for k in (*names, *agents) if k in loose_keys or k not in exact_keys or k in agents}
+    # people's names also in any case, for "President obama": a title before them decides (_mention)
+    person_keys = {key(e.form) for e in codebooks.names if e.kind == "person"}
+    loose = {
+        k: by_key[k]
+        for k in (*names, *agents)
+        if k in loose_keys or k not in exact_keys or k in agents or k in person_keys
+    }
     matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
     matcher.add("ACTOR", list(loose.values()))
     exact = PhraseMatcher(nlp.vocab, attr="ORTH")
@@ -337,8 +343,9 @@ def _mention(doc: Doc, start: int, end: int, lexicon: Lexicon, date: dt.date | N
     key = tuple(t.lower_ for t in doc[start:end])
     entries = lexicon.names.get(key)
     if entries and all(e.kind == "person" for e in entries):
-        # a person's name counts as written ("Bishop", not "the bishop"), alone, and in office
-        written = doc[start:end].text in {e.form for e in entries}
+        # a person's name counts as written ("Bishop", not "the bishop") or after a title
+        # ("President obama"), alone, and in office
+        written = doc[start:end].text in {e.form for e in entries} or _titled(doc, start, end, lexicon)
         out_of_office = _pick_entry(entries, date) is None and key in lexicon.agents
         if not written or out_of_office or _inside_longer_name(doc, start, end, lexicon):
             entries = None
@@ -351,6 +358,15 @@ def _mention(doc: Doc, start: int, end: int, lexicon: Lexicon, date: dt.date | N
     if agent is None:
         return None
     return _Mention(start, end, None, agent.role, "agent", agent.ref)
+
+
+def _titled(doc: Doc, start: int, end: int, lexicon: Lexicon) -> bool:
+    """A name not written as the codebook writes it, but as a proper noun after a title."""
+    return (
+        start > 0
+        and (doc[start - 1].lower_,) in lexicon.agents
+        and all(t.pos_ == "PROPN" for t in doc[start:end])
+    )
 
 
 def _inside_longer_name(doc: Doc, start: int, end: int, lexicon: Lexicon) -> bool:

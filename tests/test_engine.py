@@ -287,3 +287,10 @@ def test_engine_receiving_from_when_the_from_hangs_on_the_thing_received(resourc
 def test_engine_an_actor_backed_by_another_is_not_that_other(resources: Resources) -> None:
     events = _code(resources, "Russia-backed separatists attacked Ukrainian troops.")
     assert {(s, t, c[:2]) for s, t, c in events} == {("---SEP", "UKRMIL", "19")}
+
+
+def test_engine_a_name_in_lower_case_after_a_title_is_the_person(resources: Resources) -> None:
+    events = _code(resources, "President putin condemned Ukraine.", date=dt.date(2015, 6, 1))
+    assert events == {("RUSGOV", "UKR", "111")}
+    # a verb spelled like a surname is not the person, title or not
+    assert ("IRN", "IRQ", "190") in _code(resources, "The president said Iran attacked Iraq.")
