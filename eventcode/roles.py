@@ -156,7 +156,11 @@ def assign_roles(
             )
         mutual = len(sources) > 1 and _is_mutual(match, head, sources)
         if mutual:
-            targets = [t for t in targets if not t.place]  # "X and Y exchanged data on ... in the region"
+            # the sides' own places and countries are not their target: "X and Y renewed talks on
+            # an Israeli pullback", "... in the region"
+            targets = [
+                t for t in targets if not t.place and t.code[:3] not in {s.code[:3] for s in sources}
+            ]  # "X and Y exchanged data on ... in the region"
         if not targets and match.code[:2] in _DIRECTED_BY_PURPOSE:
             targets = _actors(actors, _purpose_target(head, actors), context)
         if not targets and not mutual:
@@ -172,6 +176,8 @@ def assign_roles(
                 source = _share_country(source, target)
             if require_dyad and (source is None or target is None):
                 continue
+            if source is not None and target is not None and source.code == target.code:
+                continue  # the shared country made both sides one actor
             events.append(_event(sentence, doc, match, source, target, event_types[match.code]))
             if source is not None and target is not None:
                 pairs.append((source, target, match.code[:2]))

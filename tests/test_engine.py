@@ -294,3 +294,14 @@ def test_engine_a_name_in_lower_case_after_a_title_is_the_person(resources: Reso
     assert events == {("RUSGOV", "UKR", "111")}
     # a verb spelled like a surname is not the person, title or not
     assert ("IRN", "IRQ", "190") in _code(resources, "The president said Iran attacked Iraq.")
+
+
+def test_engine_sides_meeting_about_one_of_them_still_meet_each_other(resources: Resources) -> None:
+    events = _code(resources, "Israel and Lebanon renewed negotiations on an Israeli troop pullback.")
+    assert events == {("ISR", "LBN", "046"), ("LBN", "ISR", "046")}
+
+
+def test_engine_no_event_from_an_actor_to_itself_after_sharing_a_country(resources: Resources) -> None:
+    # an unknown president takes his counterpart's country: that would be ZAFGOV -> ZAFGOV
+    events = _code(resources, "President Jones gave a warm welcome to South African President Ramaphosa.")
+    assert all(s != t for s, t, _ in events)
