@@ -156,11 +156,11 @@ def assign_roles(
             )
         mutual = len(sources) > 1 and _is_mutual(match, head, sources)
         if mutual:
-            # the sides' own places and countries are not their target: "X and Y renewed talks on
-            # an Israeli pullback", "... in the region"
-            targets = [
-                t for t in targets if not t.place and t.code[:3] not in {s.code[:3] for s in sources}
-            ]  # "X and Y exchanged data on ... in the region"
+            # the sides' own places and, where the sentence names them, their own countries are not
+            # their target: "X and Y renewed talks on an Israeli pullback", "... in the region"
+            named = all("context" not in s.evidence for s in sources)
+            own = {s.code[:3] for s in sources} if named else set()
+            targets = [t for t in targets if not t.place and t.code[:3] not in own]
         if not targets and match.code[:2] in _DIRECTED_BY_PURPOSE:
             targets = _actors(actors, _purpose_target(head, actors), context)
         if not targets and not mutual:
