@@ -119,11 +119,11 @@ def apply_modality(doc: Doc, matches: Sequence[EventMatch], codebooks: Codebooks
                 if doer is not None:
                     asked.setdefault(demander.i, doer)
                 continue
-            row = codebooks.modality_of(match.code)
-            code = _GENERIC_DEMAND if mood == "demand" else (row.appeal if row else None) or _GENERIC_APPEAL
-            recoded[match.head] = dataclasses.replace(
-                match, code=code, subject_of=demander.i, target_slot=doer, negated=False, mood="appeal"
-            )
+            asked_for = _recode(match, mood, False, codebooks)
+            if asked_for is not None:  # never None: nothing is refused
+                recoded[match.head] = dataclasses.replace(
+                    asked_for, subject_of=demander.i, target_slot=doer, mood="appeal"
+                )
             continue
         mood, subject_of, target = _mood(head, governor)
         negated = match.negated or (governor is not None and is_negated(governor))
@@ -281,6 +281,8 @@ def _recode(match: EventMatch, mood: str, negated: bool, codebooks: Codebooks) -
         code = row.intent or match.code
     elif mood == "appeal":  # an appeal for what has no appeal code of its own is an appeal
         code = (row.appeal if row is not None else None) or _GENERIC_APPEAL
+    elif mood == "demand":
+        code = _GENERIC_DEMAND
     if negated or mood == "refusal":
         refused = codebooks.modality_of(code) if code else None
         code = refused.refusal if refused is not None else None

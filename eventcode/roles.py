@@ -154,11 +154,11 @@ def assign_roles(
             targets = [t for t in targets if not t.code.startswith("---")] or _actors(
                 actors, _against(head), context
             )
-        mutual = len(sources) > 1 and _is_mutual(match, head, sources)
+        named = all("context" not in s.evidence for s in sources)  # not "the sides" of the story
+        mutual = len(sources) > 1 and _is_mutual(match, head, named=named)
         if mutual:
             # the sides' own places and, where the sentence names them, their own countries are not
             # their target: "X and Y renewed talks on an Israeli pullback", "... in the region"
-            named = all("context" not in s.evidence for s in sources)
             own = {s.code[:3] for s in sources} if named else set()
             targets = [t for t in targets if not t.place and t.code[:3] not in own]
         if not targets and match.code[:2] in _DIRECTED_BY_PURPOSE:
@@ -184,13 +184,12 @@ def assign_roles(
     return events, context.after(seen, pairs)
 
 
-def _is_mutual(match: EventMatch, head: Token, sources: list[ActorMatch]) -> bool:
+def _is_mutual(match: EventMatch, head: Token, *, named: bool) -> bool:
     """Whether a list of actors doing this together does it to each other ("X and Y met", "X and
     Y clashed", "both violated the ceasefire")."""
     if match.code[:2] in _MUTUAL_ROOTS:
         return True
     # a verb with its sides named: "the sides discussed ... the fight against terrorism" is no clash
-    named = all("context" not in s.evidence for s in sources)
     return (
         named and head.pos_ == "VERB" and (match.code in _MUTUAL_CODES or head.lemma_.lower() in _RECIPROCAL)
     )
