@@ -5,6 +5,8 @@
   sanctions); a threatened or vowed attack takes the threat code (`138`).
 - Appeal: an act someone "urges/asks/calls on" another to do takes the appeal code, from the one
   who urges to the one urged ("X urged Y to negotiate": X -> Y, `026`).
+- Claim: a violent or coercive act its own actor claims ("the group claimed it had attacked X")
+  is the claim of responsibility (`015`), aimed at the act's target.
 - Refusal: a negated or refused act takes the matching reject code ("refused to meet": `125`),
   or gives no event (a negated statement, appeal or attack is not coded).
 
@@ -21,7 +23,7 @@ from collections.abc import Sequence
 from spacy.tokens import Doc, Token
 
 from .codebooks import Codebooks
-from .events import LIGHT_VERBS, is_negated
+from .events import LIGHT_VERBS, is_negated, is_passive
 from .model import EventMatch
 
 _INTENT = frozenset(
@@ -78,7 +80,13 @@ _GENERIC_APPEAL = "020"
 _GENERIC_DEMAND = "100"
 _DEMANDING = frozenset({"demand", "insist", "require"})
 _DEMAND_NOUNS = frozenset({"demand", "call", "ultimatum", "insistence"})
+_PRESSING = frozenset({"pressure", "pressurise", "pressurize"})
 _FUTURE = frozenset({"will", "would", "shall", "'ll", "wo"})
+# Verbs by which an actor owns up to its own act: "the US claimed that they had attacked Iraq".
+_CLAIMING = frozenset({"claim", "admit", "acknowledge", "confess"})
+_OWN_PRONOUNS = frozenset({"he", "she", "it", "they", "we"})
+_MATERIAL_CONFLICT = frozenset({"14", "15", "16", "17", "18", "19", "20"})
+_CLAIM = "015"
 
 
 def apply_modality(doc: Doc, matches: Sequence[EventMatch], codebooks: Codebooks) -> list[EventMatch]:
@@ -108,8 +116,11 @@ def apply_modality(doc: Doc, matches: Sequence[EventMatch], codebooks: Codebooks
         if outer is not None and head.i in outer.covers:
             dropped.add(match.head)  # "agree cooperate" already says it
             continue
-        if _inside_refused_offer(head) or _hypothetical(head):
+        if _inside_refused_offer(head) or _hypothetical(head) or _not_yet(head):
             dropped.add(match.head)  # "rejected an offer to host talks", "if Somalia sent troops"
+            continue
+        if match.code[:2] in _MATERIAL_CONFLICT and _claims_own(head):
+            recoded[match.head] = dataclasses.replace(match, code=_CLAIM, mood="claim")
             continue
         demand = _demand(head)
         if demand is not None:
@@ -199,12 +210,16 @@ def _governor(verb: Token) -> Token | None:
 def _demand(head: Token) -> tuple[Token, str, int | None] | None:
     """Whether an act is only demanded or urged, not done: the verb whose subject asks for it,
     "demand" or "appeal", and who is to do it. "X demanded that Y withdraw", "its demand that Y
-    ease", "X urged that Y talk", "X said Y must hand over".
+    ease", "X urged that Y talk", "X said Y must hand over", "X pressured Y to help".
     """
-    if head.dep_ not in ("ccomp", "acl") or head.head == head:
+    governor = head.head
+    pressing = governor.lemma_.lower() in _PRESSING and head.dep_ in ("xcomp", "advcl")
+    if pressing and _is_infinitive(head):  # "pressured Y to help", "Y was pressured by X to help"
+        pressed = ("nsubjpass",) if is_passive(governor) else ("dobj",)
+        return governor, "demand", next((c.i for c in governor.children if c.dep_ in pressed), None)
+    if head.dep_ not in ("ccomp", "acl") or head == governor:
         return None
     doer = next((c.i for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-    governor = head.head
     lemma = governor.lemma_.lower()
     if governor.pos_ == "VERB" and lemma in _DEMANDING:
         return governor, "demand", doer
@@ -222,12 +237,36 @@ def _demand(head: Token) -> tuple[Token, str, int | None] | None:
     return None
 
 
+def _claims_own(head: Token) -> bool:
+    """Whether an act is told by its own actor's claim ("the US claimed that they had attacked
+    Iraq", "the group admitted it had kidnapped"): CAMEO codes the claim of responsibility (015),
+    aimed at the act's target, not the act."""
+    if head.dep_ != "ccomp" or head.head == head or head.head.lemma_.lower() not in _CLAIMING:
+        return False
+    return any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in _OWN_PRONOUNS for c in head.children)
+
+
 def _hypothetical(head: Token) -> bool:
     """Whether an act is only the condition of another ("threatened to strike if Somalia sent
     troops", "unless Israel withdraws"): it has not happened."""
     return head.dep_ == "advcl" and any(
         c.dep_ == "mark" and c.lower_ in ("if", "unless") for c in head.children
     )
+
+
+def _not_yet(head: Token) -> bool:
+    """Whether an act is only what something comes before ("the statement comes a day before
+    Sarkozy heads to Beijing", "talks will go on until the army withdraws"): told from a present
+    or a future, it has not happened."""
+    clause = head
+    while clause.dep_ in ("conj", "xcomp") and clause.head != clause:
+        clause = clause.head
+    if not any(c.dep_ == "mark" and c.lower_ in ("before", "until") for c in clause.children):
+        return False
+    governor = clause.head
+    while governor.pos_ not in ("VERB", "AUX") and governor.head != governor:
+        governor = governor.head
+    return governor != clause and (governor.tag_ in ("VBZ", "VBP") or _is_future(governor))
 
 
 def _inside_refused_offer(head: Token) -> bool:
@@ -269,9 +308,15 @@ def _mood(verb: Token, governor: Token | None) -> tuple[str, int | None, int | N
             return "appeal", governor.i, doer  # "Obama wants Putin to attack": Obama appeals to Putin
         if lemma in _INTENT or lemma in _INTENT_STATES or lemma in INTENT_NOUNS:
             return "intent", None, None
-    if any(c.dep_ == "aux" and c.lower_ in _FUTURE for c in verb.children):
+    if _is_future(verb):
         return "intent", None, None
+    if verb.dep_ == "advcl" and _is_infinitive(verb) and _is_future(verb.head):
+        return "intent", None, None  # "will meet in Zurich to discuss": the talks are ahead too
     return "act", None, None
+
+
+def _is_future(verb: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ in _FUTURE for c in verb.children)
 
 
 def _recode(match: EventMatch, mood: str, negated: bool, codebooks: Codebooks) -> EventMatch | None:

@@ -101,7 +101,7 @@ class EventMatch:
         covers: Token indices of the pattern's other words.
         subject_of: Token index of the verb whose subject is the source, where that is not the
             head (an appeal runs from the one who urges: "X urged Y to negotiate").
-        mood: How the act was said: "act", "intent", "appeal" or "refusal".
+        mood: How the act was said: "act", "intent", "appeal", "demand", "claim" or "refusal".
         received: The head receives what a giving pattern gives ("X received weapons from Y" is
             Y giving X weapons): the source is the `from` object, the target the subject.
     """

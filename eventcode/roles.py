@@ -56,6 +56,12 @@ _VIOLENT = frozenset({"18", "19", "20"})
 _SCENE = frozenset({"in", "at", "near", "inside"})
 _COOPERATIVE = frozenset({"03", "04", "05", "06", "07", "08"})
 _FINITE = frozenset({"VBD", "VBZ", "VBP"})
+# Protesters whose protest turns to force riot (CAMEO 145) unless they use weapons of war: "a
+# protester demolished the building" is a riot, "demonstrators launched missiles" an attack (194).
+_PROTESTERS = frozenset({"protester", "protestor", "demonstrator", "rioter", "mob"})
+_RIOTING = frozenset({"170", "171", "1711", "1712", "180", "181", "190"})
+_RIOT = "145"
+_CLAIM = "015"
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,7 +149,8 @@ def assign_roles(
             sources = _actors(actors, givers(head), context)
             targets = _actors(actors, _subject(head), context)
         else:
-            sources = _actors(actors, _source_tokens(head, match, actors, verbs), context)
+            subject = _source_tokens(head, match, actors, verbs)
+            sources = _actors(actors, subject, context) or _actors(actors, _issuers(subject), context)
             targets = _actors(actors, _target_tokens(doc, head, match, actors), context)
         if match.code[:2] == "13" and targets and all(t.code == s.code for s in sources for t in targets):
             # "Israel threatened to ban voting in Jerusalem if Hamas ran": not a threat to itself
@@ -161,6 +168,8 @@ def assign_roles(
             # their target: "X and Y renewed talks on an Israeli pullback", "... in the region"
             own = {s.code[:3] for s in sources} if named else set()
             targets = [t for t in targets if not t.place and t.code[:3] not in own]
+        if not targets and match.code == _CLAIM:
+            targets = _actors(actors, _claimed_target(head, actors), context)
         if not targets and match.code[:2] in _DIRECTED_BY_PURPOSE:
             targets = _actors(actors, _purpose_target(head, actors), context)
         if not targets and not mutual:
@@ -178,10 +187,20 @@ def assign_roles(
                 continue
             if source is not None and target is not None and source.code == target.code:
                 continue  # the shared country made both sides one actor
-            events.append(_event(sentence, doc, match, source, target, event_types[match.code]))
+            done = _as_riot(match, source, doc)
+            events.append(_event(sentence, doc, done, source, target, event_types[done.code]))
             if source is not None and target is not None:
                 pairs.append((source, target, match.code[:2]))
     return events, context.after(seen, pairs)
+
+
+def _as_riot(match: EventMatch, source: ActorMatch | None, doc: Doc) -> EventMatch:
+    """Protesters' destruction, assault or unarmed fighting is a violent protest (145)."""
+    if source is None or match.code not in _RIOTING:
+        return match
+    if doc[source.head].lemma_.lower() not in _PROTESTERS:
+        return match
+    return dataclasses.replace(match, code=_RIOT)
 
 
 def _is_mutual(match: EventMatch, head: Token, *, named: bool) -> bool:
@@ -341,6 +360,20 @@ def _source_tokens(head: Token, match: EventMatch, actors: SentenceActors, verbs
     return subject
 
 
+def _issuers(subject: list[Token]) -> list[Token]:
+    """Who speaks through a document with no actor of its own: who released it, or where ("a
+    report released by the commission", "a report released in the Rwandan capital alleged")."""
+    for document in (t for t in subject if t.lemma_.lower() in _DOCUMENTS):
+        for verb in (c for c in document.children if c.dep_ == "acl" and c.tag_ == "VBN"):
+            for prep in (
+                c for c in verb.children if c.dep_ in ("agent", "prep") and c.lower_ in ("by", "in")
+            ):
+                objects = [o for o in prep.children if o.dep_ == "pobj"]
+                if objects:
+                    return objects
+    return []
+
+
 def _instrument_actor(verb: Token, actors: SentenceActors) -> list[Token]:
     """Who did a passive act with no `by` agent, from the act that did it: "killed in Israeli
     shelling", "killed in an air strike by government forces"."""
@@ -498,6 +531,24 @@ def _purpose_target(head: Token, actors: SentenceActors) -> list[Token]:
     return []
 
 
+def _claimed_target(head: Token, actors: SentenceActors) -> list[Token]:
+    """Who the act a claim of responsibility is for was aimed at: "claimed responsibility for
+    the killing of two Israeli soldiers", "for an attack on a mall in Kenya's capital"."""
+    claimed = [
+        o
+        for word in (head, *(c for c in head.children if c.dep_ == "dobj"))
+        for prep in word.children
+        if prep.dep_ == "prep" and prep.lower_ == "for"
+        for o in prep.children
+        if o.dep_ == "pobj"
+    ]
+    for act in claimed:
+        for word in act.subtree:
+            if word != act and word.dep_ in ("pobj", "dobj") and actors.phrase_actor(word) is not None:
+                return [word]
+    return []
+
+
 def _against(head: Token) -> list[Token]:
     """The first actor-like object of "against" anywhere in the clause."""
     prep = next((t for t in head.subtree if t.dep_ == "prep" and t.lower_ == "against"), None)
@@ -527,6 +578,8 @@ def _default_target(head: Token, actors: SentenceActors, *, skip: set[int]) -> l
     objects = [c for c in head.children if c.dep_ in ("dobj", "dative", "iobj")]
     if is_passive(head):
         objects = [c for c in head.children if c.dep_ == "nsubjpass"]
+        if not objects and head.dep_ == "conj":  # "X was arrested and [X was] released by Y"
+            objects = [c for c in head.head.children if c.dep_ in ("nsubj", "nsubjpass")]
     for obj in objects:
         if actors.phrase_actor(obj, without_places=obj.i in skip) is not None or obj.lower_ in _PRONOUNS:
             return [obj]
