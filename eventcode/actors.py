@@ -434,11 +434,19 @@ def _phrase(head: Token, *, list_member: bool) -> list[Token]:
                 continue
             if list_member and token == head and child.dep_ == "appos":
                 continue
-            if child.dep_ in ("amod", "compound", "nmod") and child.lemma_.lower() in _ALLEGIANCE:
-                continue  # "the Al Qaeda-linked group", "Iran-backed rebels": another actor
+            if child.dep_ in ("amod", "compound", "nmod") and (
+                child.lemma_.lower() in _ALLEGIANCE or _after_pro(child)
+            ):
+                continue  # "the Al Qaeda-linked group", "Iran-backed rebels", "pro-Russia rebels"
             tokens.append(child)
             stack.append(child)
     return tokens
+
+
+def _after_pro(token: Token) -> bool:
+    """Whether a modifier is the X of "pro-X": whom the actor sides with."""
+    doc = token.doc
+    return token.i >= 2 and doc[token.i - 1].text == "-" and doc[token.i - 2].lower_ == "pro"
 
 
 def _depths(head: Token, tokens: list[Token]) -> dict[int, int]:

@@ -357,7 +357,21 @@ def _source_tokens(head: Token, match: EventMatch, actors: SentenceActors, verbs
     subject = _subject(head)
     if not subject and is_passive(head):
         return _instrument_actor(head, actors)
+    if is_passive(head) and subject and all(actors.phrase_actor(t) is None for t in subject):
+        return _wielders(subject, actors) or subject
     return subject
+
+
+def _wielders(agents: list[Token], actors: SentenceActors) -> list[Token]:
+    """Who used the weapon a passive act was done by: "killed by a bomb planted by rebels", "hit
+    by a missile believed to be fired by rebels"."""
+    for agent in agents:
+        for word in agent.subtree:
+            if word.dep_ == "agent" and word.head != agent.head:
+                found = [o for o in word.children if o.dep_ == "pobj" and actors.phrase_actor(o) is not None]
+                if found:
+                    return found[:1]
+    return []
 
 
 def _issuers(subject: list[Token]) -> list[Token]:

@@ -361,3 +361,13 @@ def test_engine_an_act_something_comes_before_has_not_happened(resources: Resour
     assert _code(resources, "The talks come a day before Egypt attacks Sudan.") == set()
     # told in the past, it did happen
     assert _code(resources, "Egypt met Sudan before Egypt attacked Ethiopia.") >= {("EGY", "ETH", "190")}
+
+
+def test_engine_a_weapon_acts_for_whoever_used_it(resources: Resources) -> None:
+    events = _code(resources, "Two Kenyan soldiers were killed by a bomb planted by Somali militants.")
+    assert {(s[:3], t, c[:2]) for s, t, c in events} == {("SOM", "KENMIL", "18")}
+
+
+def test_engine_pro_x_fighters_are_not_x(resources: Resources) -> None:
+    events = _code(resources, "Pro-Russian separatists attacked Ukrainian troops.")
+    assert events == {("---SEP", "UKRMIL", "190")}
