@@ -56,6 +56,12 @@ def _model_option(command: F) -> F:
 
 
 def _dyad_option(command: F) -> F:
+    command = click.option(
+        "--speaker-accusations/--no-speaker-accusations",
+        default=False,
+        show_default=True,
+        help="Also code who reports another's use of force ('X said Y attacked Z') as accusing it (112).",
+    )(command)
     return click.option(
         "--require-dyad/--allow-one-sided",
         default=True,
@@ -167,6 +173,7 @@ def run(
     commit_every: int,
     log_json: bool,
     require_dyad: bool,
+    speaker_accusations: bool,
 ) -> None:
     """Code the stories of INPUT that --out has not coded yet into its events dataset.
 
@@ -201,6 +208,7 @@ def run(
         max_story_bytes=max_story_bytes,
         commit_every=commit_every,
         require_dyad=require_dyad,
+        speaker_accusations=speaker_accusations,
     )
     paths = list(inputs) or [Path("seeds")]
     # tqdm stays quiet where stderr is not a terminal (cron, CI)
@@ -297,6 +305,7 @@ def evaluate(
     models: tuple[str, ...],
     codebooks: Path | None,
     require_dyad: bool,
+    speaker_accusations: bool,
 ) -> None:
     """Score the coder on a gold set: precision, recall and F1 at root, dyad and exact level.
 
@@ -307,7 +316,12 @@ def evaluate(
     Example:
         eventcode evaluate gold.jsonl --report misses.jsonl
     """
-    config = Config(models=models or DEFAULT_MODELS, codebooks=codebooks, require_dyad=require_dyad)
+    config = Config(
+        models=models or DEFAULT_MODELS,
+        codebooks=codebooks,
+        require_dyad=require_dyad,
+        speaker_accusations=speaker_accusations,
+    )
     result = _call(lambda: evaluate_gold(gold, config))
     if report is not None:
         report.write_text(
@@ -447,6 +461,7 @@ def explain(
     models: tuple[str, ...],
     codebooks: Path | None,
     require_dyad: bool,
+    speaker_accusations: bool,
 ) -> None:
     """Show how SENTENCE is coded: parse, actors and their codebook lines, patterns, events.
 
@@ -457,7 +472,12 @@ def explain(
     Example:
         eventcode explain "Azerbaijan accused Armenia of provocations." --date 2023-05-24
     """
-    config = Config(models=models or DEFAULT_MODELS, codebooks=codebooks, require_dyad=require_dyad)
+    config = Config(
+        models=models or DEFAULT_MODELS,
+        codebooks=codebooks,
+        require_dyad=require_dyad,
+        speaker_accusations=speaker_accusations,
+    )
     day = date.date() if date is not None else None
     result = _call(lambda: explain_text(sentence, config, date=day))
     if as_json:

@@ -27,6 +27,9 @@ class Config:
         models: spaCy model names to try in order; the first installed one is used.
         codebooks: The codebook folder; None means the codebooks shipped with eventcode.
         require_dyad: Keep only events with both a source and a target actor.
+        speaker_accusations: Also code who reports another's use of force, coercion or protest
+            as accusing it (`112`): "Israel said Hamas fired rockets" adds Israel -> Hamas. Off
+            by default: the reported act alone is the event.
         batch_size: Sentences handed to spaCy at once.
         workers: Processes that parse and code; each loads the model once.
         dedup: `story`: one event per (date, source, target, code) in each story. `day`: also
@@ -47,6 +50,7 @@ class Config:
     models: tuple[str, ...] = DEFAULT_MODELS
     codebooks: Path | None = None
     require_dyad: bool = True
+    speaker_accusations: bool = False
     batch_size: int = 256
     workers: int = 1
     dedup: Dedup = "story"

@@ -102,6 +102,7 @@ def code_frame(
         (s for s in stories if isinstance(s, Story)),
         resources,
         require_dyad=config.require_dyad,
+        speaker_accusations=config.speaker_accusations,
         batch_size=config.batch_size,
     )
     return to_frame(events_table((e for c in coded for e in c.events), resources.metadata))

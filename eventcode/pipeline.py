@@ -108,6 +108,7 @@ def code_stories(
     resources: Resources,
     *,
     require_dyad: bool = True,
+    speaker_accusations: bool = False,
     batch_size: int = 256,
     parse_aside: bool = False,
 ) -> Iterator[CodedStory]:
@@ -117,6 +118,7 @@ def code_stories(
         stories: The stories.
         resources: From `load_resources`.
         require_dyad: Keep only events with a source and a target.
+        speaker_accusations: Also code who reports another's use of force as accusing it.
         batch_size: Sentences spaCy parses at once.
         parse_aside: Parse in a process of its own while this one codes (see `parse_sentences`):
             for a run on one worker, not inside worker processes.
@@ -127,7 +129,9 @@ def code_stories(
     """
     for story, parsed in _parsed_stories(stories, resources, batch_size, aside=parse_aside):
         try:
-            coded = code_parsed(story, parsed, resources, require_dyad=require_dyad)
+            coded = code_parsed(
+                story, parsed, resources, require_dyad=require_dyad, speaker_accusations=speaker_accusations
+            )
         except Exception as exc:
             # a coder bug met by one story must not stop a night's run, nor be dropped unseen as
             # PETRARCH2 drops sentences: the story is rejected with the error, and logged with it
@@ -142,6 +146,7 @@ def code_parsed(
     resources: Resources,
     *,
     require_dyad: bool = True,
+    speaker_accusations: bool = False,
 ) -> CodedStory:
     """Code one story whose sentences are parsed already: actors, events and roles.
 
@@ -150,6 +155,7 @@ def code_parsed(
         parsed: Its sentences in order, each with its parse (None for a discarded sentence).
         resources: From `load_resources`.
         require_dyad: Keep only events with a source and a target.
+        speaker_accusations: Also code who reports another's use of force as accusing it.
 
     Returns:
         The story with its events, one per (date, source, target, code): the first mention,
@@ -161,7 +167,14 @@ def code_parsed(
     for sentence, doc in parsed:
         if doc is None:
             continue
-        found, context = _code_sentence(sentence, doc, resources, context, require_dyad)
+        found, context = _code_sentence(
+            sentence,
+            doc,
+            resources,
+            context,
+            require_dyad=require_dyad,
+            speaker_accusations=speaker_accusations,
+        )
         for event in found:
             key = (event.event_date, event.source_actor, event.target_actor, event.event_code)
             events.setdefault(key, event)
@@ -187,9 +200,7 @@ def code_chunk(stories: list[Story], config: Config) -> list[CodedStory]:
         The coded stories, in order.
     """
     resources = _process_resources(config)
-    return list(
-        code_stories(stories, resources, require_dyad=config.require_dyad, batch_size=config.batch_size)
-    )
+    return list(code_stories(stories, resources, **_coding(config)))
 
 
 @functools.cache
@@ -198,15 +209,36 @@ def _process_resources(config: Config) -> Resources:
     return load_resources(config)
 
 
+def _coding(config: Config) -> dict[str, Any]:
+    """The options of `code_stories` a configuration sets."""
+    return {
+        "require_dyad": config.require_dyad,
+        "speaker_accusations": config.speaker_accusations,
+        "batch_size": config.batch_size,
+    }
+
+
 def _code_sentence(
-    sentence: Sentence, doc: Doc, resources: Resources, context: StoryContext, require_dyad: bool
+    sentence: Sentence,
+    doc: Doc,
+    resources: Resources,
+    context: StoryContext,
+    *,
+    require_dyad: bool,
+    speaker_accusations: bool,
 ) -> tuple[list[Event], StoryContext]:
     matches = apply_modality(doc, find_events(doc, resources.patterns), resources.codebooks)
     if not matches:
         return [], context  # no act, so no actor to look for
     actors = find_actors(doc, resources.lexicon, date=sentence.date)
     return assign_roles(
-        sentence, actors, matches, resources.codebooks.event_types, context, require_dyad=require_dyad
+        sentence,
+        actors,
+        matches,
+        resources.codebooks.event_types,
+        context,
+        require_dyad=require_dyad,
+        speaker_accusations=speaker_accusations,
     )
 
 
@@ -371,6 +403,7 @@ def _settings(config: Config) -> dict[str, Any]:
         "max_reject_rate": config.max_reject_rate,
         "commit_every": config.commit_every,
         "require_dyad": config.require_dyad,
+        "speaker_accusations": config.speaker_accusations,
         "engine": config.engine,
         "scheduler": config.scheduler,
         "partition_stories": config.partition_stories,
@@ -407,13 +440,7 @@ def _code(
     if cluster is not None:
         return cluster.map(code_chunk, stories, config, chunk=config.partition_stories, label=_label)
     if resources is not None and config.workers <= 1:
-        return code_stories(
-            stories,
-            resources,
-            require_dyad=config.require_dyad,
-            batch_size=config.batch_size,
-            parse_aside=True,
-        )
+        return code_stories(stories, resources, **_coding(config), parse_aside=True)
     return map_in_processes(
         code_chunk, stories, config, workers=config.workers, chunk=config.partition_stories
     )
@@ -433,9 +460,7 @@ def evaluate_gold(gold: Path, config: Config) -> Evaluation:
     resources = load_resources(config)
 
     def code(stories: Iterable[Story]) -> Iterator[tuple[Story, tuple[Event, ...]]]:
-        for coded in code_stories(
-            stories, resources, require_dyad=config.require_dyad, batch_size=config.batch_size
-        ):
+        for coded in code_stories(stories, resources, **_coding(config)):
             yield coded.story, coded.events
 
     return evaluate(records, code)
@@ -492,7 +517,13 @@ def explain_text(text: str, config: Config, *, date: dt.date | None = None) -> E
                 assign_roles(sentence, actors, [m], types, context, require_dyad=False)[0] for m in matches
             ]
             events, context = assign_roles(
-                sentence, actors, matches, types, context, require_dyad=config.require_dyad
+                sentence,
+                actors,
+                matches,
+                types,
+                context,
+                require_dyad=config.require_dyad,
+                speaker_accusations=config.speaker_accusations,
             )
             found.append(
                 explain_sentence(

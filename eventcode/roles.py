@@ -61,6 +61,9 @@ _FINITE = frozenset({"VBD", "VBZ", "VBP"})
 _PROTESTERS = frozenset({"protester", "protestor", "demonstrator", "rioter", "mob"})
 _RIOTING = frozenset({"170", "171", "1711", "1712", "180", "181", "190"})
 _RIOT = "145"
+_MATERIAL_CONFLICT = frozenset({"14", "15", "16", "17", "18", "19", "20"})
+_REPORTING = frozenset("say claim allege report tell state charge announce insist assert".split())
+_ACCUSE = "112"
 _CLAIM = "015"
 
 
@@ -122,6 +125,7 @@ def assign_roles(
     context: StoryContext,
     *,
     require_dyad: bool = True,
+    speaker_accusations: bool = False,
 ) -> tuple[list[Event], StoryContext]:
     """Make the events of one sentence.
 
@@ -132,6 +136,8 @@ def assign_roles(
         event_types: The taxonomy, for Goldstein values and quad classes.
         context: The actors seen earlier in the story.
         require_dyad: Keep only events with both a source and a target.
+        speaker_accusations: Also code who reports another's use of force, coercion or protest
+            ("Israel said Hamas fired rockets") as accusing it (`112`).
 
     Returns:
         The events, and the context with this sentence's actors added.
@@ -176,6 +182,8 @@ def assign_roles(
             # the place of an act is its target where nothing else is ("met in Zurich")
             targets = _actors(actors, _place(head), context)
         seen.extend((*sources, *targets))
+        if speaker_accusations and match.code[:2] in _MATERIAL_CONFLICT:
+            events.extend(_accusations(sentence, doc, match, sources, actors, context, event_types))
         for source, target in _pairs(sources, targets, mutual=mutual):
             if match.code[:2] in _VIOLENT and target is not None and target.code.startswith("---"):
                 target = _at_scene(target, head, actors)
@@ -192,6 +200,35 @@ def assign_roles(
             if source is not None and target is not None:
                 pairs.append((source, target, match.code[:2]))
     return events, context.after(seen, pairs)
+
+
+def _accusations(
+    sentence: Sentence,
+    doc: Doc,
+    match: EventMatch,
+    doers: list[ActorMatch],
+    actors: SentenceActors,
+    context: StoryContext,
+    event_types: Mapping[str, EventType],
+) -> list[Event]:
+    """Who reports another's act of force accuses it: "the US said that Iraq had attacked",
+    "Israel claimed a rocket was fired at it by Hamas". Only a report that leads the sentence:
+    a closing attribution ("..., police said") says where the news came from, not who accuses."""
+    clause = doc[match.head]
+    while clause.dep_ in ("conj", "xcomp") and clause.head != clause:
+        clause = clause.head
+    verb = clause.head
+    if clause.dep_ != "ccomp" or verb.lemma_.lower() not in _REPORTING or verb.i > clause.i:
+        return []
+    speakers = _actors(actors, [c for c in verb.children if c.dep_ == "nsubj"], context)
+    accusation = dataclasses.replace(match, code=_ACCUSE, head=verb.i, mood="reported")
+    return [
+        _event(sentence, doc, accusation, speaker, doer, event_types[_ACCUSE])
+        for speaker in speakers
+        if speaker.code[3:6] != "JRN"  # the press reports, it does not accuse
+        for doer in doers
+        if doer.code != speaker.code
+    ]
 
 
 def _as_riot(match: EventMatch, source: ActorMatch | None, doc: Doc) -> EventMatch:

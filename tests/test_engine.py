@@ -371,3 +371,15 @@ def test_engine_a_weapon_acts_for_whoever_used_it(resources: Resources) -> None:
 def test_engine_pro_x_fighters_are_not_x(resources: Resources) -> None:
     events = _code(resources, "Pro-Russian separatists attacked Ukrainian troops.")
     assert events == {("---SEP", "UKRMIL", "190")}
+
+
+def test_engine_a_leading_report_of_force_is_an_accusation_only_when_asked(resources: Resources) -> None:
+    text = "Kenya said that Somali militants had attacked Ethiopia."
+    assert {c for _, _, c in _code(resources, text)} == {"190"}  # by default, only the reported act
+    [coded] = code_stories([Story("t", text, dt.date(2023, 5, 24))], resources, speaker_accusations=True)
+    events = {(e.source_actor, e.target_actor, e.event_code) for e in coded.events}
+    assert events == {("SOMREB", "ETH", "190"), ("KEN", "SOMREB", "112")}
+    # a closing attribution names where the news came from, not an accuser
+    text = "Somali militants attacked Ethiopia, Kenyan police said."
+    [coded] = code_stories([Story("t", text, dt.date(2023, 5, 24))], resources, speaker_accusations=True)
+    assert {e.event_code for e in coded.events} == {"190"}

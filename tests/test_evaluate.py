@@ -103,3 +103,24 @@ def test_evaluate_one_sided_events_only_when_asked(tmp_path: Path) -> None:
     )
     assert default["dyad"]["matched"] == 0
     assert one_sided["dyad"]["matched"] == 1
+
+
+@pytest.mark.model
+def test_evaluate_scores_speaker_accusations_only_when_asked(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    record = {
+        "id": "1",
+        "text": "Kenya said that Somalia had attacked Ethiopia.",
+        "date": "2023-05-24",
+        "events": [{"source": "KEN", "target": "SOM", "code": "112"}],
+    }
+    gold.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    runner = CliRunner()
+    default = json.loads(runner.invoke(cli, ["evaluate", str(gold), "--json"], catch_exceptions=False).stdout)
+    asked = json.loads(
+        runner.invoke(
+            cli, ["evaluate", str(gold), "--json", "--speaker-accusations"], catch_exceptions=False
+        ).stdout
+    )
+    assert default["dyad"]["matched"] == 0
+    assert asked["dyad"]["matched"] == 1
