@@ -76,6 +76,15 @@ _APPEAL = frozenset(
 )
 _REFUSAL = frozenset({"refuse", "reject", "decline", "deny", "oppose", "resist"})
 _VIOLENCE = frozenset({"18", "19", "20"})
+# The weapons that say which kind of force a generic act used (CAMEO 193-195): "killed by mortar
+# fire", "hit by a missile", "killed in an air strike".
+_WEAPONS = {
+    **dict.fromkeys("rifle gun gunfire bullet machine-gun grenade mortar sniper".split(), "193"),
+    **dict.fromkeys("artillery shell shelling tank missile rocket howitzer cannon warship".split(), "194"),
+    **dict.fromkeys("airstrike air-strike warplane bomber jet helicopter gunship drone".split(), "195"),
+}
+_AERIAL = frozenset({"air", "aerial"})  # "an air strike", "aerial bombardment"
+_GENERIC_FORCE = frozenset({"180", "183", "190"})
 _GENERIC_APPEAL = "020"
 _GENERIC_DEMAND = "100"
 _DEMANDING = frozenset({"demand", "insist", "require"})
@@ -180,6 +189,10 @@ def _lend_light_verbs(doc: Doc, matches: Sequence[EventMatch]) -> list[EventMatc
             noun = next(
                 (nouns[c.i] for c in means if c.i in nouns and nouns[c.i].code[:2] in _VIOLENCE), None
             )
+        if noun is None and match.code in _GENERIC_FORCE:
+            weapon = _weapon(head)
+            if weapon is not None:
+                match = dataclasses.replace(match, code=weapon, specificity=match.specificity + 1)
         if noun is not None and noun.specificity < match.specificity - 1:
             noun = None  # the verb's own pattern says more ("launch attack on +" on a bare "attack")
         if noun is not None:
@@ -193,6 +206,24 @@ def _lend_light_verbs(doc: Doc, matches: Sequence[EventMatch]) -> list[EventMatc
             lent.add(noun.head)
         result.append(match)
     return [m for m in result if m.head not in lent]
+
+
+def _weapon(verb: Token) -> str | None:
+    """The code of the weapon a violent act was done by, with or in ("killed by mortar fire",
+    "blown up by a surface-to-air missile", "killed in an air strike"), if it names one."""
+    for prep in (
+        c for c in verb.children if c.dep_ in ("prep", "agent") and c.lower_ in ("by", "in", "with")
+    ):
+        for means in (o for o in prep.children if o.dep_ == "pobj"):
+            words = [means, *(c for c in means.children if c.dep_ in ("compound", "amod", "nmod"))]
+            if means.lemma_.lower() in ("strike", "raid", "attack") and any(
+                w.lower_ in _AERIAL for w in words
+            ):
+                return "195"
+            codes = [_WEAPONS[w.lemma_.lower()] for w in words if w.lemma_.lower() in _WEAPONS]
+            if codes:
+                return max(codes)  # heavier weapons take precedence (CAMEO 194, 195)
+    return None
 
 
 def _governor(verb: Token) -> Token | None:

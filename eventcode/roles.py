@@ -185,7 +185,7 @@ def assign_roles(
         if speaker_accusations and match.code[:2] in _MATERIAL_CONFLICT:
             events.extend(_accusations(sentence, doc, match, sources, actors, context, event_types))
         for source, target in _pairs(sources, targets, mutual=mutual):
-            if match.code[:2] in _VIOLENT and target is not None and target.code.startswith("---"):
+            if target is not None and target.code.startswith("---"):
                 target = _at_scene(target, head, actors)
             target = _share_country(target, source)
             violent = match.code[:2] in _VIOLENT  # who attacks a country need not be of it
@@ -282,8 +282,9 @@ def _share_country(actor: ActorMatch | None, other: ActorMatch | None) -> ActorM
 
 
 def _at_scene(victim: ActorMatch, head: Token, actors: SentenceActors) -> ActorMatch:
-    """Victims with no country of their own are of the place they were hit: "children were
-    killed in an Israeli air strike in Gaza" are Gaza's children, not Israel's."""
+    """A target with no country of its own is of the place the act reaches it: "children were
+    killed in an Israeli air strike in Gaza" are Gaza's children, not Israel's, and "sent aid to
+    victims in Turkey" helps Turkey's victims."""
     for prep in (t for t in head.subtree if t.dep_ == "prep" and t.lower_ in _SCENE):
         for word in prep.subtree:
             country = actors.country_named_by(word) if word.dep_ in ("pobj", "compound") else None
@@ -374,10 +375,14 @@ def _owned(actor: ActorMatch, token: Token, actors: SentenceActors, context: Sto
 
 
 def _speaker(pronoun: Token) -> Token | None:
-    """The subject of the verb that reports a pronoun's clause ("X said he would ..."), if any."""
-    if pronoun.dep_ not in ("nsubj", "nsubjpass"):
+    """The subject of the verb that reports a pronoun's clause ("X said he would ...", "Israel
+    said a rocket was fired at it"), if any."""
+    if pronoun.dep_ in ("nsubj", "nsubjpass", "dobj"):
+        clause = pronoun.head
+    elif pronoun.dep_ == "pobj" and pronoun.head.dep_ == "prep":
+        clause = pronoun.head.head
+    else:
         return None
-    clause = pronoun.head
     while clause.dep_ in ("xcomp", "conj") and clause.head != clause:
         clause = clause.head
     if clause.dep_ != "ccomp" or clause.head == clause:
@@ -395,8 +400,17 @@ def _source_tokens(head: Token, match: EventMatch, actors: SentenceActors, verbs
     if not subject and is_passive(head):
         return _instrument_actor(head, actors)
     if is_passive(head) and subject and all(actors.phrase_actor(t) is None for t in subject):
-        return _wielders(subject, actors) or subject
+        return _wielders(subject, actors) or _fired_from(head, actors) or subject
     return subject
+
+
+def _fired_from(verb: Token, actors: SentenceActors) -> list[Token]:
+    """Where a passive act done by a weapon came from: "killed by mortar fire from militants"."""
+    for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ == "from"):
+        found = [o for o in prep.children if o.dep_ == "pobj" and actors.phrase_actor(o) is not None]
+        if found:
+            return found[:1]
+    return []
 
 
 def _wielders(agents: list[Token], actors: SentenceActors) -> list[Token]:
@@ -427,10 +441,10 @@ def _issuers(subject: list[Token]) -> list[Token]:
 
 def _instrument_actor(verb: Token, actors: SentenceActors) -> list[Token]:
     """Who did a passive act with no `by` agent, from the act that did it: "killed in Israeli
-    shelling", "killed in an air strike by government forces"."""
+    shelling", "killed in an air strike by government forces", "killed by fire from militants"."""
     for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("in", "by", "during", "from")):
         for noun in (c for c in prep.children if c.dep_ == "pobj"):
-            for by in (c for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"):
+            for by in (c for c in noun.children if c.dep_ == "prep" and c.lower_ in ("by", "from")):
                 agents = [o for o in by.children if o.dep_ == "pobj" and actors.phrase_actor(o) is not None]
                 if agents:
                     return agents[:1]

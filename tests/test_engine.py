@@ -383,3 +383,29 @@ def test_engine_a_leading_report_of_force_is_an_accusation_only_when_asked(resou
     text = "Somali militants attacked Ethiopia, Kenyan police said."
     [coded] = code_stories([Story("t", text, dt.date(2023, 5, 24))], resources, speaker_accusations=True)
     assert {e.event_code for e in coded.events} == {"190"}
+
+
+def test_engine_a_role_target_takes_the_country_where_the_act_reaches_it(resources: Resources) -> None:
+    events = _code(resources, "Japan sent humanitarian aid to earthquake victims in Nepal.")
+    assert events == {("JPN", "NPLCVL", "073")}
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Three Kenyan soldiers were killed by mortar fire from Somali militants.", "193"),
+        ("Two Kenyan soldiers were killed by a missile fired by Somali militants.", "194"),
+        ("Ethiopian forces killed two Somali militants in an air strike.", "195"),
+    ],
+)
+def test_engine_the_weapon_says_which_force_was_used(resources: Resources, text: str, code: str) -> None:
+    assert {c for _, _, c in _code(resources, text)} == {code}
+
+
+def test_engine_a_pronoun_object_in_a_report_is_the_speaker(resources: Resources) -> None:
+    assert _code(resources, "Kenya said Somalia had attacked it.") == {("SOM", "KEN", "190")}
+
+
+def test_engine_airlines_are_actors(resources: Resources) -> None:
+    events = _code(resources, "Rebels shot down a Kenya Airways plane.")
+    assert {(s, t[:6], c) for s, t, c in events} == {("---REB", "KENBUS", "190")}
