@@ -9,7 +9,7 @@ without the dyad rule, which shows the source and target the engine found for it
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,6 +68,7 @@ class PatternMatch:
     head: str
     negated: bool
     candidates: tuple[Candidate, ...]
+    not_coded: str = ""  # why the mood stage dropped it ("denied: ..."), if it did
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +128,7 @@ def explain_sentence(
     index: PatternIndex,
     *,
     require_dyad: bool,
+    dropped: Mapping[int, str] | None = None,
 ) -> SentenceExplanation:
     """Report what the stages returned for one sentence.
 
@@ -140,19 +142,32 @@ def explain_sentence(
         codebooks: For pattern lines and code names.
         index: For telling a verb no pattern has from one whose patterns did not fit.
         require_dyad: Whether the run keeps only events with both actors.
+        dropped: Why the mood stage dropped a match, by head token (`apply_modality`'s reasons).
 
     Returns:
         The explanation.
     """
     patterns = {p.pattern_id: p for p in codebooks.patterns}
+    dropped = dropped or {}
     found = tuple(
-        _pattern_match(doc, m, trial, patterns[m.pattern_id], codebooks, require_dyad=require_dyad)
+        _pattern_match(
+            doc,
+            m,
+            trial,
+            patterns[m.pattern_id],
+            codebooks,
+            require_dyad=require_dyad,
+            dropped=dropped.get(m.head),
+        )
         for m, trial in zip(matches, trials, strict=True)
     )
     why: list[str] = []
     if not events:
         why = [f"{p.pattern_id} at {p.head!r}: {c.outcome}" for p in found for c in p.candidates]
         why += [f"{p.pattern_id} at {p.head!r}: negated, not coded" for p in found if p.negated]
+        why += [
+            f"{p.pattern_id} at {p.head!r}: {p.not_coded}" for p in found if p.not_coded and not p.negated
+        ]
         if not found:
             why.append(_no_pattern(doc, index))
     return SentenceExplanation(
@@ -186,9 +201,12 @@ def _pattern_match(
     codebooks: Codebooks,
     *,
     require_dyad: bool,
+    dropped: str | None = None,
 ) -> PatternMatch:
+    if match.negated or dropped:
+        trial = ()  # not coded whatever its actors
     candidates = tuple(_candidate(e, require_dyad=require_dyad) for e in trial)
-    if not match.negated and not candidates:
+    if not match.negated and not dropped and not candidates:
         # assign_roles gives nothing both where it found no actor and where source is target
         outcome = "no source or target actor found (or the same actor on both sides): not coded"
         candidates = (Candidate(None, None, outcome),)
@@ -201,6 +219,7 @@ def _pattern_match(
         head=doc[match.head].text,
         negated=match.negated,
         candidates=candidates,
+        not_coded="" if match.negated else (dropped or ""),
     )
 
 
@@ -258,7 +277,7 @@ def _sentence_lines(s: SentenceExplanation) -> list[str]:
         lines.append(f"    {a.text!r} [{a.start}:{a.end}] {a.kind} {what}  ({a.ref})")
     lines.append("  patterns:" if s.patterns else "  patterns: none matched")
     for p in s.patterns:
-        negated = " (negated)" if p.negated else ""
+        negated = " (negated)" if p.negated else f" (not coded: {p.not_coded})" if p.not_coded else ""
         lines.append(
             f"    {p.pattern_id} {p.pattern!r} ({p.ref}) at {p.head!r}{negated}: {p.code} {p.code_name}"
         )

@@ -67,6 +67,11 @@ _PROPOSALS = INTENT_NOUNS | {
     "invitation",
     "ultimatum",
     "bid",
+    "statement",
+    "resolution",
+    "declaration",
+    "motion",
+    "draft",
 }
 _INTENT_STATES = frozenset(
     {"ready", "willing", "prepared", "set", "determined", "eager", "committed", "keen"}
@@ -75,6 +80,7 @@ _APPEAL = frozenset(
     {"urge", "call", "ask", "appeal", "press", "request", "encourage", "implore", "beg", "exhort"}
 )
 _REFUSAL = frozenset({"refuse", "reject", "decline", "deny", "oppose", "resist"})
+_WITHHOLDING = _REFUSAL | {"block", "veto", "thwart"}  # "vetoed a resolution condemning X"
 _VIOLENCE = frozenset({"18", "19", "20"})
 # The weapons that say which kind of force a generic act used (CAMEO 193-195): "killed by mortar
 # fire", "hit by a missile", "killed in an air strike".
@@ -96,23 +102,39 @@ _CLAIMING = frozenset({"claim", "admit", "acknowledge", "confess"})
 _OWN_PRONOUNS = frozenset({"he", "she", "it", "they", "we"})
 _MATERIAL_CONFLICT = frozenset({"14", "15", "16", "17", "18", "19", "20"})
 _CLAIM = "015"
+_DENYING = frozenset({"deny", "dismiss", "refute", "reject", "rebut"})
+_CLAIMS = frozenset(
+    {"report", "claim", "allegation", "accusation", "charge", "suggestion", "rumour", "rumor"}
+)
 
 
-def apply_modality(doc: Doc, matches: Sequence[EventMatch], codebooks: Codebooks) -> list[EventMatch]:
+def apply_modality(
+    doc: Doc,
+    matches: Sequence[EventMatch],
+    codebooks: Codebooks,
+    *,
+    reasons: dict[int, str] | None = None,
+) -> list[EventMatch]:
     """Recode each match by the mood of its verb; drop what CAMEO does not code.
 
     Args:
         doc: The parsed sentence.
         matches: Its pattern matches, from `find_events`.
         codebooks: For the modality table.
+        reasons: Where given, filled with why each dropped match was dropped, by head token.
 
     Returns:
         The matches that remain, recoded, in sentence order.
     """
+    given = matches
     matches = _lend_light_verbs(doc, matches)
     by_head = {m.head: m for m in matches}
     # an event noun that is a word of another match's pattern ("lift sanction") is part of it
-    dropped: set[int] = {m.head for m in matches if any(m.head in o.covers for o in matches if o is not m)}
+    dropped: dict[int, str] = {
+        m.head: "a word of another pattern, which codes it"
+        for m in matches
+        if any(m.head in o.covers for o in matches if o is not m)
+    }
     recoded: dict[int, EventMatch] = {}
     asked: dict[int, int] = {}  # a demanding verb's match -> who is asked, from its clause
     for match in matches:
@@ -123,10 +145,11 @@ def apply_modality(doc: Doc, matches: Sequence[EventMatch], codebooks: Codebooks
             # a generic accord whose words hold the noun of intent ("reached a consensus to ...")
             outer = next((m for m in matches if governor.i in m.covers and m.code[:2] in ("01", "03")), None)
         if outer is not None and head.i in outer.covers:
-            dropped.add(match.head)  # "agree cooperate" already says it
+            dropped[match.head] = "the governing verb's pattern already says it"  # "agree cooperate"
             continue
-        if _inside_refused_offer(head) or _hypothetical(head) or _not_yet(head):
-            dropped.add(match.head)  # "rejected an offer to host talks", "if Somalia sent troops"
+        unreal = _unreal(head)
+        if unreal is not None:
+            dropped[match.head] = unreal  # "rejected an offer to host talks", "if Somalia sent troops"
             continue
         if match.code[:2] in _MATERIAL_CONFLICT and _claims_own(head):
             recoded[match.head] = dataclasses.replace(match, code=_CLAIM, mood="claim")
@@ -135,7 +158,9 @@ def apply_modality(doc: Doc, matches: Sequence[EventMatch], codebooks: Codebooks
         if demand is not None:
             demander, mood, doer = demand
             if demander.i in by_head:
-                dropped.add(match.head)  # "demanded that Y withdraw": the demand codes it, not the act
+                dropped[match.head] = (
+                    "only demanded or urged: the demand is the event"  # "demanded that Y withdraw"
+                )
                 if doer is not None:
                     asked.setdefault(demander.i, doer)
                 continue
@@ -149,17 +174,24 @@ def apply_modality(doc: Doc, matches: Sequence[EventMatch], codebooks: Codebooks
         negated = match.negated or (governor is not None and is_negated(governor))
         new = _recode(match, mood, negated, codebooks)
         if new is None:
-            dropped.add(match.head)
+            dropped[match.head] = "negated or refused: CAMEO codes no such event"
             continue
         if mood != "act" and outer is not None:
-            dropped.add(outer.head)  # the generic "agree" (030) gives way to what was agreed
+            dropped[outer.head] = "a generic pattern that gives way to the act it governs"  # "agree" (030)
         if mood == "appeal":
             new = dataclasses.replace(new, subject_of=subject_of, target_slot=target or new.target_slot)
         recoded[match.head] = new
     for i, doer in asked.items():
         if i in recoded and recoded[i].target_slot is None:
             recoded[i] = dataclasses.replace(recoded[i], target_slot=doer)
-    return [recoded[m.head] for m in matches if m.head in recoded and m.head not in dropped]
+    kept = [recoded[m.head] for m in matches if m.head in recoded and m.head not in dropped]
+    if reasons is not None:
+        reasons.update(dropped)
+        carried = {m.head for m in given} - {m.head for m in matches}
+        reasons.update((i, "its code is carried by the verb it goes with") for i in carried)
+        for i in set(reasons) & {m.head for m in kept}:
+            del reasons[i]
+    return kept
 
 
 def _lend_light_verbs(doc: Doc, matches: Sequence[EventMatch]) -> list[EventMatch]:
@@ -285,6 +317,36 @@ def _hypothetical(head: Token) -> bool:
     )
 
 
+def _unreal(head: Token) -> str | None:
+    """Why an act did not happen, if it did not."""
+    if _inside_refused_offer(head):
+        return "inside a refused offer or a withheld permission: it did not happen"
+    if _hypothetical(head):
+        return "only a condition (if, unless): it did not happen"
+    if _not_yet(head):
+        return "only what something comes before: it has not happened"
+    if _denied(head):
+        return "denied: the denial is the event, not the act"
+    return None
+
+
+def _denied(head: Token) -> bool:
+    """Whether an act is only what someone denies ("denied that its troops had entered Sudan",
+    "dismissed reports that it had attacked"): the denial is the event (016), the act is not."""
+    clause = head
+    while clause.dep_ in ("conj", "xcomp") and clause.head != clause:
+        clause = clause.head
+    governor = clause.head
+    if clause.dep_ == "ccomp" and governor.pos_ == "VERB" and governor.lemma_.lower() in _DENYING:
+        return True
+    return (
+        clause.dep_ in ("acl", "ccomp")
+        and governor.pos_ == "NOUN"
+        and governor.lemma_.lower() in _CLAIMS
+        and governor.head.lemma_.lower() in _DENYING
+    )
+
+
 def _not_yet(head: Token) -> bool:
     """Whether an act is only what something comes before ("the statement comes a day before
     Sarkozy heads to Beijing", "talks will go on until the army withdraws"): told from a present
@@ -301,12 +363,13 @@ def _not_yet(head: Token) -> bool:
 
 
 def _inside_refused_offer(head: Token) -> bool:
-    """Whether an act lies inside a refused or withheld offer, plan, demand or permission
+    """Whether an act lies inside a refused or withheld offer, plan, demand, permission or text
     ("rejected a US offer to host a summit to hammer out an agreement", "would not give
-    permission to Russia to help"): the refusal is the event, the rest never happened."""
+    permission to Russia to help", "blocked a statement condemning X"): the refusal is the
+    event, the rest never happened."""
 
     def withheld(verb: Token) -> bool:
-        return verb.lemma_.lower() in _REFUSAL or is_negated(verb)
+        return verb.lemma_.lower() in _WITHHOLDING or is_negated(verb)
 
     granting = head.head  # "would not give permission to X to help": the help is withheld
     if (

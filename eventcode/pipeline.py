@@ -506,20 +506,22 @@ def explain_text(text: str, config: Config, *, date: dt.date | None = None) -> E
                 continue
             actors = find_actors(doc, resources.lexicon, date=sentence.date)
             raw = find_events(doc, resources.patterns)
-            matches = apply_modality(doc, raw, resources.codebooks)
-            kept = {m.head for m in matches}
-            # a negated act the mood stage dropped is shown, so the curator sees why nothing came
-            matches = sorted(
-                [*matches, *(m for m in raw if m.negated and m.head not in kept)], key=lambda m: m.head
+            dropped: dict[int, str] = {}
+            coded = apply_modality(doc, raw, resources.codebooks, reasons=dropped)
+            kept = {m.head for m in coded}
+            # an act the mood stage dropped is shown with the reason, so the curator sees why
+            shown = sorted(
+                [*coded, *(m for m in raw if m.head not in kept and (m.negated or m.head in dropped))],
+                key=lambda m: m.head,
             )
             types = resources.codebooks.event_types
             trials = [
-                assign_roles(sentence, actors, [m], types, context, require_dyad=False)[0] for m in matches
+                assign_roles(sentence, actors, [m], types, context, require_dyad=False)[0] for m in shown
             ]
             events, context = assign_roles(
                 sentence,
                 actors,
-                matches,
+                coded,
                 types,
                 context,
                 require_dyad=config.require_dyad,
@@ -530,12 +532,13 @@ def explain_text(text: str, config: Config, *, date: dt.date | None = None) -> E
                     sentence,
                     doc,
                     actors,
-                    matches,
+                    shown,
                     trials,
                     events,
                     resources.codebooks,
                     resources.patterns,
                     require_dyad=config.require_dyad,
+                    dropped=dropped,
                 )
             )
     return Explanation(tuple(found))

@@ -42,7 +42,7 @@ _DOCUMENTS = frozenset(
 _DIRECTED_BY_PURPOSE = frozenset({"14", "15", "17", "18", "19", "20"})
 _MUTUAL_ROOTS = frozenset({"03", "04", "05", "06"})
 _MUTUAL_CODES = frozenset({"196"})  # violating a ceasefire both had agreed
-_RECIPROCAL = frozenset({"clash", "fight", "skirmish", "battle"})
+_RECIPROCAL = frozenset({"clash", "fight", "skirmish", "battle", "exchange", "trade"})
 _MEMORY = 12
 _NOT_COUNTRIES = frozenset({"---", "IGO", "NGO", "IMG", "MNC"})
 _VERBAL_CONFLICT = frozenset({"09", "10", "11", "12", "13"})
@@ -174,6 +174,8 @@ def assign_roles(
             # their target: "X and Y renewed talks on an Israeli pullback", "... in the region"
             own = {s.code[:3] for s in sources} if named else set()
             targets = [t for t in targets if not t.place and t.code[:3] not in own]
+            if head.lemma_.lower() in _RECIPROCAL and match.target_slot is None:
+                targets = []  # "X and Y traded accusations at the UN": at each other, not at the UN
         if not targets and match.code == _CLAIM:
             targets = _actors(actors, _claimed_target(head, actors), context)
         if not targets and match.code[:2] in _DIRECTED_BY_PURPOSE:
@@ -285,6 +287,8 @@ def _at_scene(victim: ActorMatch, head: Token, actors: SentenceActors) -> ActorM
     """A target with no country of its own is of the place the act reaches it: "children were
     killed in an Israeli air strike in Gaza" are Gaza's children, not Israel's, and "sent aid to
     victims in Turkey" helps Turkey's victims."""
+    if head.dep_ == "advcl" and head.tag_ == "VBG":
+        head = head.head  # "ambushed a convoy in Congo, killing 12 soldiers": the ambush's scene
     for prep in (t for t in head.subtree if t.dep_ == "prep" and t.lower_ in _SCENE):
         for word in prep.subtree:
             country = actors.country_named_by(word) if word.dep_ in ("pobj", "compound") else None
@@ -483,8 +487,9 @@ def _subject(verb: Token) -> list[Token]:
         # "issued a statement condemning X", "reached a consensus to exchange": who issued or
         # reached it acts, unless the noun names its own actor ("a US offer to host")
         owner = next((c for c in governor.children if c.dep_ in ("poss", "amod", "compound", "nmod")), None)
-        if owner is not None and owner.pos_ in ("PROPN", "ADJ", "NOUN") and governor.lemma_ in INTENT_NOUNS:
-            return [owner]
+        named = owner is not None and (governor.lemma_ in INTENT_NOUNS or owner.text[:1].isupper())
+        if owner is not None and named and owner.pos_ in ("PROPN", "ADJ", "NOUN"):
+            return [owner]  # "a US offer to host", "an EU statement condemning X" (not "a joint statement")
         return _subject(governor.head)
     if (verb.dep_ in _INHERIT_SUBJECT or _is_opener(verb)) and governor != verb:
         if verb.dep_ == "pcomp" and governor.dep_ == "prep" and governor.head.pos_ == "ADJ":

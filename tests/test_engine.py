@@ -409,3 +409,30 @@ def test_engine_a_pronoun_object_in_a_report_is_the_speaker(resources: Resources
 def test_engine_airlines_are_actors(resources: Resources) -> None:
     events = _code(resources, "Rebels shot down a Kenya Airways plane.")
     assert {(s, t[:6], c) for s, t, c in events} == {("---REB", "KENBUS", "190")}
+
+
+def test_engine_a_denied_act_is_not_coded(resources: Resources) -> None:
+    assert _code(resources, "Ethiopia denied reports that its troops had attacked Sudan.") == set()
+    assert _code(resources, "Ethiopia denied that its troops had attacked Sudan.") == set()
+
+
+def test_engine_a_blocked_statement_condemns_no_one(resources: Resources) -> None:
+    assert {c[:2] for _, _, c in _code(resources, "Hungary blocked an EU statement condemning China.")} == {
+        "12"
+    }
+    # an issued one does, and speaks for who issued it
+    assert _code(resources, "The European Union issued a statement condemning China.") == {
+        ("IGOEUREEC", "CHN", "111")
+    }
+
+
+def test_engine_sides_that_trade_fire_or_accusations_do_it_to_each_other(resources: Resources) -> None:
+    events = _code(resources, "Pakistan and India traded accusations at the United Nations.")
+    assert events == {("PAK", "IND", "112"), ("IND", "PAK", "112")}
+    events = _code(resources, "Azerbaijan and Armenia exchanged fire along their border.")
+    assert events == {("AZE", "ARM", "190"), ("ARM", "AZE", "190")}
+
+
+def test_engine_victims_of_a_consequence_are_at_the_attacks_scene(resources: Resources) -> None:
+    events = _code(resources, "Rebels ambushed a convoy in northern Mali, killing 12 soldiers.")
+    assert ("---REB", "MLIMIL", "190") in events and all(t[:3] == "MLI" for _, t, _ in events)

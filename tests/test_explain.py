@@ -173,3 +173,13 @@ def test_cli_explain_empty_text_and_bad_date() -> None:
     assert empty.exit_code == 1 and "nothing to explain" in empty.stderr
     bad = _run("explain", "x", "--date", "24/05/2023")
     assert bad.exit_code == 2 and "24/05/2023" in bad.stderr
+
+
+@pytest.mark.model
+def test_cli_explain_says_why_the_mood_stage_dropped_an_act() -> None:
+    # shipped codebooks: the attack is only denied, so no event, and explain says so
+    result = _run("explain", "Russia denied that its forces had attacked Ukraine.")
+    assert result.exit_code == 0, result.output
+    assert "(not coded: denied: the denial is the event, not the act)" in result.stdout
+    assert "why none: v19-0001 at 'attacked': denied: the denial is the event, not the act" in result.stdout
+    assert "none fit its dependents" not in result.stdout
