@@ -102,6 +102,7 @@ _CLAIMING = frozenset({"claim", "admit", "acknowledge", "confess"})
 _OWN_PRONOUNS = frozenset({"he", "she", "it", "they", "we"})
 _MATERIAL_CONFLICT = frozenset({"14", "15", "16", "17", "18", "19", "20"})
 _CLAIM = "015"
+_CEASING = frozenset({"stop", "cease", "halt", "end", "quit", "suspend", "discontinue"})
 _DENYING = frozenset({"deny", "dismiss", "refute", "reject", "rebut"})
 _CLAIMS = frozenset(
     {"report", "claim", "allegation", "accusation", "charge", "suggestion", "rumour", "rumor"}
@@ -327,6 +328,8 @@ def _unreal(head: Token) -> str | None:
         return "only what something comes before: it has not happened"
     if _denied(head):
         return "denied: the denial is the event, not the act"
+    if head.dep_ in ("xcomp", "pcomp", "dobj") and head.head.lemma_.lower() in _CEASING:
+        return "stopped: the stopping is the event, not the act"  # "called on X to stop selling arms"
     return None
 
 

@@ -61,6 +61,10 @@ _FINITE = frozenset({"VBD", "VBZ", "VBP"})
 _PROTESTERS = frozenset({"protester", "protestor", "demonstrator", "rioter", "mob"})
 _RIOTING = frozenset({"170", "171", "1711", "1712", "180", "181", "190"})
 _RIOT = "145"
+_ARMED = frozenset({"MIL", "REB", "INS", "UAF", "SEP", "COP", "SPY"})
+_FORCE = "190"
+_DISSENT = frozenset({"140", "141"})
+_COMPLAINT = "114"
 _MATERIAL_CONFLICT = frozenset({"14", "15", "16", "17", "18", "19", "20"})
 _REPORTING = frozenset("say claim allege report tell state charge announce insist assert".split())
 _ACCUSE = "112"
@@ -173,7 +177,14 @@ def assign_roles(
             # the sides' own places and, where the sentence names them, their own countries are not
             # their target: "X and Y renewed talks on an Israeli pullback", "... in the region"
             own = {s.code[:3] for s in sources} if named else set()
-            targets = [t for t in targets if not t.place and t.code[:3] not in own]
+            # nor is a bare role, which would only take one side's country ("X and Y agreed to
+            # share military intelligence")
+            bare = named and match.target_slot is None
+            targets = [
+                t
+                for t in targets
+                if not t.place and t.code[:3] not in own and not (bare and t.code.startswith("---"))
+            ]
             if head.lemma_.lower() in _RECIPROCAL and match.target_slot is None:
                 targets = []  # "X and Y traded accusations at the UN": at each other, not at the UN
         if not targets and match.code == _CLAIM:
@@ -197,7 +208,7 @@ def assign_roles(
                 continue
             if source is not None and target is not None and source.code == target.code:
                 continue  # the shared country made both sides one actor
-            done = _as_riot(match, source, doc)
+            done = _by_who(match, source, doc)
             events.append(_event(sentence, doc, done, source, target, event_types[done.code]))
             if source is not None and target is not None:
                 pairs.append((source, target, match.code[:2]))
@@ -233,13 +244,24 @@ def _accusations(
     ]
 
 
-def _as_riot(match: EventMatch, source: ActorMatch | None, doc: Doc) -> EventMatch:
-    """Protesters' destruction, assault or unarmed fighting is a violent protest (145)."""
-    if source is None or match.code not in _RIOTING:
+def _by_who(match: EventMatch, source: ActorMatch | None, doc: Doc) -> EventMatch:
+    """Codes that depend on who acts: protesters' destruction, assault or unarmed fighting is a
+    violent protest (145), while armed men storming a building attack it (190); a state's
+    protest is an official complaint (114), as in "Vietnam protested China's deployment"."""
+    if source is None:
         return match
-    if doc[source.head].lemma_.lower() not in _PROTESTERS:
-        return match
-    return dataclasses.replace(match, code=_RIOT)
+    role = source.code[3:6]
+    if match.code in _RIOTING and doc[source.head].lemma_.lower() in _PROTESTERS:
+        return dataclasses.replace(match, code=_RIOT)
+    if match.code.startswith(_RIOT) and role in _ARMED:
+        return dataclasses.replace(match, code=_FORCE)
+    if (
+        match.code in _DISSENT
+        and (len(source.code) == 3 or role == "GOV")
+        and source.code[:3] not in _NOT_COUNTRIES
+    ):
+        return dataclasses.replace(match, code=_COMPLAINT)
+    return match
 
 
 def _is_mutual(match: EventMatch, head: Token, *, named: bool) -> bool:

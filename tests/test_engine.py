@@ -436,3 +436,28 @@ def test_engine_sides_that_trade_fire_or_accusations_do_it_to_each_other(resourc
 def test_engine_victims_of_a_consequence_are_at_the_attacks_scene(resources: Resources) -> None:
     events = _code(resources, "Rebels ambushed a convoy in northern Mali, killing 12 soldiers.")
     assert ("---REB", "MLIMIL", "190") in events and all(t[:3] == "MLI" for _, t, _ in events)
+
+
+def test_engine_sides_acting_together_do_not_target_a_bare_role(resources: Resources) -> None:
+    events = _code(resources, "Egypt and Jordan agreed to share military intelligence.")
+    assert events == {("EGY", "JOR", "0314"), ("JOR", "EGY", "0314")}
+
+
+def test_engine_an_act_someone_stops_or_is_asked_to_stop_is_not_coded(resources: Resources) -> None:
+    events = _code(resources, "China called on Russia to stop selling weapons to India.")
+    assert {(s, t) for s, t, _ in events} == {("CHN", "RUS")}
+
+
+def test_engine_who_acts_decides_protest_riot_or_attack(resources: Resources) -> None:
+    # a state's protest is an official complaint
+    assert _code(resources, "Vietnam protested the Chinese deployment.") == {("VNM", "CHN", "114")}
+    # armed men storming a building attack it; protesters storming it riot
+    armed = _code(resources, "Gunmen stormed a police station in northern Mali.")
+    assert {c for _, _, c in armed} == {"190"}
+    riot = _code(resources, "Protesters stormed the parliament in Colombo.")
+    assert {c for _, _, c in riot} == {"145"}
+
+
+def test_engine_prisoners_and_protest_leaders_are_actors(resources: Resources) -> None:
+    assert _code(resources, "Cuba released 53 political prisoners.") == {("CUB", "CUBOPP", "0841")}
+    assert _code(resources, "Russia freed ten Ukrainian prisoners of war.") == {("RUS", "UKRMIL", "0841")}
