@@ -293,7 +293,9 @@ class SentenceActors:
         for kind in ("person", "organization"):
             pick = next((m for m in named if m.kind == kind), None)
             if pick is not None and pick.code is not None:
-                return ActorMatch(pick.code, start, end, head.i, pick.ref, titles)
+                # a person's own line is one of its titles: "he" and "the president" find them
+                marks = (*titles, pick.ref) if kind == "person" else titles
+                return ActorMatch(pick.code, start, end, head.i, pick.ref, marks)
         role = min(roles, key=lambda m: self.role_priority.get(m.role or "", 99), default=None)
         country = next((m for m in named if m.kind in _LANDS), None)
         if country is not None and country.code is not None:

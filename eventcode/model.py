@@ -73,8 +73,9 @@ class ActorMatch:
         end: Character offset just past the phrase.
         head: Token index of the phrase's head in the parsed sentence.
         evidence: Which codebook lines gave the code, as `file:line` joined by `+`.
-        titles: The role nouns of the phrase (their codebook lines), by which a later short
-            reference ("the Chief of the General Staff") finds this actor again.
+        titles: The role nouns of the phrase (their codebook lines), and a named person's own
+            line, by which a later short reference ("the Chief of the General Staff", "he")
+            finds this actor again.
         place: The phrase names only a city, region or capital ("in Baku"), not a state acting.
     """
 

@@ -180,10 +180,14 @@ def assign_roles(
             # nor is a bare role, which would only take one side's country ("X and Y agreed to
             # share military intelligence")
             bare = named and match.target_slot is None
+            # and a topic ("discussed the conflict in Sudan") is not the other side
             targets = [
                 t
                 for t in targets
-                if not t.place and t.code[:3] not in own and not (bare and t.code.startswith("---"))
+                if not t.place
+                and t.code[:3] not in own
+                and not (bare and t.code.startswith("---"))
+                and actors.phrase_actor(doc[t.head], without_places=True) is not None
             ]
             if head.lemma_.lower() in _RECIPROCAL and match.target_slot is None:
                 targets = []  # "X and Y traded accusations at the UN": at each other, not at the UN
@@ -352,14 +356,14 @@ def _actor(actors: SentenceActors, token: Token, context: StoryContext, *, in_li
         code = context.person() if token.lower_ in _PERSONAL else context.latest()
         end = token.idx + len(token.text)
         return [] if code is None else [ActorMatch(code, token.idx, end, token.i, "context")]
-    found = [
-        _owned(_resolved(actor, context), token, actors, context)
-        for actor in actors.actors(token, in_list=in_list)
-    ]
-    if not found and _is_group(token):
+    named = actors.actors(token, in_list=in_list)
+    # "the two leaders", "the sides": both sides of the story's last meeting, unless the phrase
+    # names whose ("the warring parties in Sudan")
+    group = context.group() if _is_group(token) and all(a.code.startswith("---") for a in named) else []
+    if group:
         end = token.idx + len(token.text)
-        return [ActorMatch(a.code, token.idx, end, token.i, "context", a.titles) for a in context.group()]
-    return found
+        return [ActorMatch(a.code, token.idx, end, token.i, "context", a.titles) for a in group]
+    return [_owned(_resolved(actor, context), token, actors, context) for actor in named]
 
 
 def _is_group(token: Token) -> bool:

@@ -461,3 +461,31 @@ def test_engine_who_acts_decides_protest_riot_or_attack(resources: Resources) ->
 def test_engine_prisoners_and_protest_leaders_are_actors(resources: Resources) -> None:
     assert _code(resources, "Cuba released 53 political prisoners.") == {("CUB", "CUBOPP", "0841")}
     assert _code(resources, "Russia freed ten Ukrainian prisoners of war.") == {("RUS", "UKRMIL", "0841")}
+
+
+def test_engine_he_is_the_person_last_named_even_without_a_title(resources: Resources) -> None:
+    text = (
+        "Ethiopian Prime Minister Abiy Ahmed hosted Kenyan President William Ruto. "
+        "Ruto also met the chairman of the African Union Commission. "
+        "He urged Sudan to agree to a ceasefire."
+    )
+    [coded] = code_stories([Story("t", text, dt.date(2023, 6, 1))], resources)
+    last = {(e.source_actor, e.target_actor) for e in coded.events if e.sentence_index == 2}
+    assert last == {("KENGOV", "SDN")}
+
+
+def test_engine_sides_from_the_story_discuss_with_each_other_not_with_the_topic(resources: Resources) -> None:
+    text = "Kenya's president met Ethiopia's prime minister. The two leaders discussed the conflict in Sudan."
+    [coded] = code_stories([Story("t", text, dt.date(2023, 6, 1))], resources)
+    second = {(e.source_actor, e.target_actor, e.event_code) for e in coded.events if e.sentence_index == 1}
+    assert second == {("KENGOV", "ETHGOV", "046"), ("ETHGOV", "KENGOV", "046")}
+
+
+def test_engine_a_countrys_leader_is_its_government(resources: Resources) -> None:
+    assert _code(resources, "The Ethiopian leader praised Kenya.") == {("ETHGOV", "KEN", "051")}
+
+
+def test_engine_a_group_noun_naming_whose_is_not_the_storys_sides(resources: Resources) -> None:
+    text = "Kenya's president met Ethiopia's prime minister. He urged the warring parties in Sudan to talk."
+    [coded] = code_stories([Story("t", text, dt.date(2023, 6, 1))], resources)
+    assert {e.target_actor[:3] for e in coded.events if e.sentence_index == 1} == {"SDN"}
