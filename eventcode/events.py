@@ -96,6 +96,28 @@ _MAX_REMEMBERED = 200_000
 _RECEIVING = frozenset({"receive", "get", "obtain", "win", "secure"})
 _GIVING = ("give", "provide", "send", "supply", "offer", "extend", "grant")
 _NOUN_POS = frozenset({"NOUN", "PROPN"})
+# Verbs by which an actor meets another's act: "drew condemnation from Washington", "faced
+# pressure from Congress"; and the act each noun names, by the verb whose patterns code it.
+_DRAWING = frozenset(
+    {"draw", "face", "earn", "attract", "incur", "receive", "get", "win", "spark", "provoke", "trigger"}
+)
+_NOUN_ACTS = {
+    "condemnation": "condemn",
+    "criticism": "criticize",
+    "rebuke": "rebuke",
+    "pressure": "pressure",
+    "praise": "praise",
+    "warning": "warn",
+    "threat": "threaten",
+    "accusation": "accuse",
+    "protest": "protest",
+    "apology": "apologize",
+    "thanks": "thank",
+    "congratulation": "congratulate",
+    "invitation": "invite",
+    "recognition": "recognize",
+    "backing": "back",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +216,7 @@ def find_events(doc: Doc, index: PatternIndex) -> list[EventMatch]:
     for token in doc:
         pos = token.pos
         if pos in (VERB, AUX):
-            received = _received(token, index)
+            received = _received(token, index) or _drawn(token, index)
             if received is not None:
                 found.append(received)
                 continue
@@ -238,6 +260,28 @@ def _received(token: Token, index: PatternIndex) -> EventMatch | None:
     if best is None or best.specificity == 1:
         return None
     return dataclasses.replace(best, target_slot=None, received=True)
+
+
+def _drawn(token: Token, index: PatternIndex) -> EventMatch | None:
+    """Another's act the subject meets, turned round: "drew condemnation from Washington" is
+    Washington condemning the subject, coded by the act's verb's most general pattern."""
+    if token.lemma_.lower() not in _DRAWING or not givers(token):
+        return None
+    for noun in (c for c in token.children if c.dep_ == "dobj"):
+        verb = _NOUN_ACTS.get(noun.lemma_.lower())
+        patterns = index.verbs.get(verb) if verb is not None else None
+        general = next((p for p in patterns.patterns if not p.words), None) if patterns else None
+        if general is not None:
+            return EventMatch(
+                general.pattern_id,
+                general.code,
+                token.i,
+                None,
+                specificity=2,
+                covers=(noun.i,),
+                received=True,
+            )
+    return None
 
 
 _Local = Sequence[tuple[Token, frozenset[str]]]

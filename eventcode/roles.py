@@ -431,6 +431,11 @@ def _source_tokens(head: Token, match: EventMatch, actors: SentenceActors, verbs
         return _instrument_actor(head, actors)
     if is_passive(head) and subject and all(actors.phrase_actor(t) is None for t in subject):
         return _wielders(subject, actors) or _fired_from(head, actors) or subject
+    first = head.head
+    if head.dep_ == "conj" and first.dep_ == "ccomp" and all(actors.phrase_actor(t) is None for t in subject):
+        # "X said the launch violated ... and urged Y": the parser hung "urged" on the reported
+        # verb; a subject that names no actor ("the launch") means it goes with "said"
+        return _subject(first.head) or subject
     return subject
 
 
@@ -620,7 +625,8 @@ def _purpose_target(head: Token, actors: SentenceActors) -> list[Token]:
     """The target of the act a protest or use of force is for: "blocked roads to demand the
     resignation of the president", "opened fire to disperse demonstrators"."""
     for clause in head.children:
-        if clause.dep_ in ("advcl", "xcomp") and clause.pos_ == "VERB" and clause.i > head.i:
+        purpose = any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
+        if clause.dep_ in ("advcl", "xcomp") and clause.pos_ == "VERB" and clause.i > head.i and purpose:
             found = _default_target(clause, actors, skip=set())
             if found:
                 return found

@@ -489,3 +489,14 @@ def test_engine_a_group_noun_naming_whose_is_not_the_storys_sides(resources: Res
     text = "Kenya's president met Ethiopia's prime minister. He urged the warring parties in Sudan to talk."
     [coded] = code_stories([Story("t", text, dt.date(2023, 6, 1))], resources)
     assert {e.target_actor[:3] for e in coded.events if e.sentence_index == 1} == {"SDN"}
+
+
+def test_engine_drawing_anothers_act_turns_it_round(resources: Resources) -> None:
+    events = _code(resources, "Iran tested a missile, drawing condemnation from France and Britain.")
+    assert events == {("FRA", "IRN", "111"), ("GBR", "IRN", "111")}
+    assert _code(resources, "Israel faced criticism from Egypt.") == {("EGY", "ISR", "111")}
+
+
+def test_engine_a_verb_the_parser_hung_on_a_reported_clause_keeps_the_speaker(resources: Resources) -> None:
+    text = "Japan said the launch broke international law and urged North Korea to return to talks."
+    assert ("JPN", "PRK", "026") in _code(resources, text)
