@@ -361,11 +361,16 @@ def _stems(word: str) -> tuple[str, ...]:
     return tuple(guesses)
 
 
+def _attribution(token: Token) -> bool:
+    return token.lower_ == "according" and any(c.lower_ == "to" for c in token.children)
+
+
 def _local_dependents(head: Token) -> list[Token]:
     found: list[Token] = []
     # an event noun's own modifiers carry words too ("suicide bombing", "air strike")
     deps = _HEAD_DEPS | _NOUN_MODIFIERS if head.pos_ in _NOUN_POS else _HEAD_DEPS
-    stack = [(c, 1) for c in head.children if c.dep_ in deps]
+    # an attribution ("according to witnesses") holds no word of the act ("according" is no "accord")
+    stack = [(c, 1) for c in head.children if c.dep_ in deps and not _attribution(c)]
     while stack:
         token, depth = stack.pop()
         found.append(token)

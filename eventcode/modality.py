@@ -87,7 +87,9 @@ _VIOLENCE = frozenset({"18", "19", "20"})
 _WEAPONS = {
     **dict.fromkeys("rifle gun gunfire bullet machine-gun grenade mortar sniper".split(), "193"),
     **dict.fromkeys("artillery shell shelling tank missile rocket howitzer cannon warship".split(), "194"),
-    **dict.fromkeys("airstrike air-strike warplane bomber jet helicopter gunship drone".split(), "195"),
+    **dict.fromkeys(
+        "airstrike air-strike warplane bomber jet aircraft helicopter gunship drone".split(), "195"
+    ),
 }
 _AERIAL = frozenset({"air", "aerial"})  # "an air strike", "aerial bombardment"
 _GENERIC_FORCE = frozenset({"180", "183", "190"})
@@ -243,19 +245,19 @@ def _lend_light_verbs(doc: Doc, matches: Sequence[EventMatch]) -> list[EventMatc
 
 def _weapon(verb: Token) -> str | None:
     """The code of the weapon a violent act was done by, with or in ("killed by mortar fire",
-    "blown up by a surface-to-air missile", "killed in an air strike"), if it names one."""
-    for prep in (
-        c for c in verb.children if c.dep_ in ("prep", "agent") and c.lower_ in ("by", "in", "with")
-    ):
-        for means in (o for o in prep.children if o.dep_ == "pobj"):
-            words = [means, *(c for c in means.children if c.dep_ in ("compound", "amod", "nmod"))]
-            if means.lemma_.lower() in ("strike", "raid", "attack") and any(
-                w.lower_ in _AERIAL for w in words
-            ):
-                return "195"
-            codes = [_WEAPONS[w.lemma_.lower()] for w in words if w.lemma_.lower() in _WEAPONS]
-            if codes:
-                return max(codes)  # heavier weapons take precedence (CAMEO 194, 195)
+    "blown up by a surface-to-air missile", "killed in an air strike"), or that did it ("fighter
+    jets struck"), if it names one."""
+    means = [c for c in verb.children if c.dep_ == "nsubj"]
+    for prep in verb.children:
+        if prep.dep_ in ("prep", "agent") and prep.lower_ in ("by", "in", "with"):
+            means.extend(o for o in prep.children if o.dep_ == "pobj")
+    for noun in means:
+        words = [noun, *(c for c in noun.children if c.dep_ in ("compound", "amod", "nmod"))]
+        if noun.lemma_.lower() in ("strike", "raid", "attack") and any(w.lower_ in _AERIAL for w in words):
+            return "195"
+        codes = [_WEAPONS[w.lemma_.lower()] for w in words if w.lemma_.lower() in _WEAPONS]
+        if codes:
+            return max(codes)  # heavier weapons take precedence (CAMEO 194, 195)
     return None
 
 

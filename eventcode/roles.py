@@ -261,8 +261,8 @@ def _by_who(match: EventMatch, source: ActorMatch | None, doc: Doc) -> EventMatc
         return dataclasses.replace(match, code=_FORCE)
     if (
         match.code in _DISSENT
-        and (len(source.code) == 3 or role == "GOV")
-        and source.code[:3] not in _NOT_COUNTRIES
+        and (role == "GOV" or (len(source.code) == 3 and doc[source.head].tag_ not in ("NNS", "NNPS")))
+        and source.code[:3] not in _NOT_COUNTRIES  # a state, not a people ("Palestinians protested")
     ):
         return dataclasses.replace(match, code=_COMPLAINT)
     return match

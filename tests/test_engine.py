@@ -500,3 +500,19 @@ def test_engine_drawing_anothers_act_turns_it_round(resources: Resources) -> Non
 def test_engine_a_verb_the_parser_hung_on_a_reported_clause_keeps_the_speaker(resources: Resources) -> None:
     text = "Japan said the launch broke international law and urged North Korea to return to talks."
     assert ("JPN", "PRK", "026") in _code(resources, text)
+
+
+def test_engine_an_attribution_holds_no_word_of_the_act(resources: Resources) -> None:
+    # "according" is not the "accord" of "strike accord" (057)
+    events = _code(resources, "Sudanese troops struck rebel positions in Darfur, according to witnesses.")
+    assert {c[:2] for _, _, c in events} == {"19"}
+
+
+def test_engine_the_weapon_that_acts_says_which_force(resources: Resources) -> None:
+    events = _code(resources, "Ethiopian warplanes struck Somali militant positions.")
+    assert {c for _, _, c in events} == {"195"}
+
+
+def test_engine_a_people_protesting_is_not_a_state_complaining(resources: Resources) -> None:
+    events = _code(resources, "Palestinians protested against the Israeli army.")
+    assert {c for _, _, c in events} == {"140"}
