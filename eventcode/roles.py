@@ -44,6 +44,7 @@ _MUTUAL_ROOTS = frozenset({"03", "04", "05", "06"})
 _MUTUAL_CODES = frozenset({"196"})  # violating a ceasefire both had agreed
 _RECIPROCAL = frozenset({"clash", "fight", "skirmish", "battle", "exchange", "trade"})
 _MEMORY = 12
+_QUANTITIES = frozenset("score dozen hundred thousand million number handful group couple".split())
 _NOT_COUNTRIES = frozenset({"---", "IGO", "NGO", "IMG", "MNC"})
 _VERBAL_CONFLICT = frozenset({"09", "10", "11", "12", "13"})
 # Nouns of a time or an occasion: "on the second day of a conference in the Middle East", "on the
@@ -336,13 +337,22 @@ def _same(source: ActorMatch, target: ActorMatch) -> bool:
 
 def _actors(actors: SentenceActors, tokens: list[Token], context: StoryContext) -> list[ActorMatch]:
     found: list[ActorMatch] = []
-    for token in tokens:
+    for token in map(_counted, tokens):
         members = actors.members(token)
         for member in members:
             for actor in _actor(actors, member, context, in_list=len(members) > 1):
                 if all(a.code != actor.code for a in found):
                     found.append(actor)
     return found
+
+
+def _counted(token: Token) -> Token:
+    """What a quantity counts: "scores of Sierra Leonean and Liberian refugees" are refugees."""
+    if token.lemma_.lower() not in _QUANTITIES:
+        return token
+    of = next((c for c in token.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    counted = next((o for o in of.children if o.dep_ == "pobj"), None) if of is not None else None
+    return counted if counted is not None else token
 
 
 def _actor(actors: SentenceActors, token: Token, context: StoryContext, *, in_list: bool) -> list[ActorMatch]:
@@ -678,6 +688,9 @@ def _default_target(head: Token, actors: SentenceActors, *, skip: set[int]) -> l
     """The direct object, else the first prepositional object, that names an actor; the place of
     a word of the pattern itself ("talks" in "held talks in Baku") is not a target."""
     objects = [c for c in head.children if c.dep_ in ("dobj", "dative", "iobj")]
+    for up in (c for c in head.children if c.dep_ == "prt" and c.lower_ == "up"):
+        # "kidnapped up to 16 advisers": the parser hangs the object on "up to"
+        objects += [o for p in up.children if p.lower_ == "to" for o in p.children if o.dep_ == "pobj"]
     if is_passive(head):
         objects = [c for c in head.children if c.dep_ == "nsubjpass"]
         if not objects and head.dep_ == "conj":  # "X was arrested and [X was] released by Y"

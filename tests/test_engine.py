@@ -516,3 +516,13 @@ def test_engine_the_weapon_that_acts_says_which_force(resources: Resources) -> N
 def test_engine_a_people_protesting_is_not_a_state_complaining(resources: Resources) -> None:
     events = _code(resources, "Palestinians protested against the Israeli army.")
     assert {c for _, _, c in events} == {"140"}
+
+
+def test_engine_a_quantity_stands_for_what_it_counts(resources: Resources) -> None:
+    events = _code(resources, "Kenyan police attacked dozens of Somali and Ethiopian refugees.")
+    assert {t[:3] for _, t, _ in events} == {"SOM", "ETH"}
+
+
+def test_engine_up_to_n_people_are_the_object(resources: Resources) -> None:
+    events = _code(resources, "Somali militants kidnapped up to 16 Kenyan teachers.")
+    assert {(s[:3], t[:3], c) for s, t, c in events} == {("SOM", "KEN", "181")}
