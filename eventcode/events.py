@@ -96,6 +96,8 @@ _MAX_REMEMBERED = 200_000
 _RECEIVING = frozenset({"receive", "get", "obtain", "win", "secure"})
 _GIVING = ("give", "provide", "send", "supply", "offer", "extend", "grant")
 _NOUN_POS = frozenset({"NOUN", "PROPN"})
+# Verbs whose passive form states what the subject does: "X were engaged in fighting".
+STATE_VERBS = frozenset({"engage", "involve"})
 # Verbs by which an actor meets another's act: "drew condemnation from Washington", "faced
 # pressure from Congress"; and the act each noun names, by the verb whose patterns code it.
 _DRAWING = frozenset(
@@ -429,7 +431,12 @@ def _lost_object(prep: Token) -> Token | None:
 
 
 def is_passive(verb: Token) -> bool:
-    """Whether a verb is in the passive voice ("was attacked")."""
+    """Whether a verb is in the passive voice ("was attacked"). "X were engaged in fighting"
+    and "was involved in" are states of X, not acts done to it."""
+    if verb.lemma_.lower() in STATE_VERBS and any(
+        c.dep_ == "prep" and c.lower_ == "in" for c in verb.children
+    ):
+        return False
     return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
 
 

@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Token
 
 from .actors import SentenceActors
 from .codebooks import EventType
-from .events import givers, is_passive
+from .events import STATE_VERBS, givers, is_passive
 from .modality import INTENT_NOUNS
 from .model import ActorMatch, Event, EventMatch, Sentence
 
@@ -506,7 +506,8 @@ def _subject(verb: Token) -> list[Token]:
         if child.dep_ == "agent" and is_passive(verb):
             return [c for c in child.children if c.dep_ == "pobj"]
     for child in verb.children:
-        if child.dep_ == "nsubj" or (child.dep_ == "csubj" and not _is_opener(child)):
+        active = child.dep_ == "nsubjpass" and not is_passive(verb)  # "X were engaged in"
+        if child.dep_ == "nsubj" or active or (child.dep_ == "csubj" and not _is_opener(child)):
             if child.lower_ in _RELATIVE and verb.dep_ == "relcl":
                 return [verb.head]
             return [child]
@@ -535,6 +536,8 @@ def _subject(verb: Token) -> list[Token]:
     if (verb.dep_ in _INHERIT_SUBJECT or _is_opener(verb)) and governor != verb:
         if verb.dep_ == "pcomp" and governor.dep_ == "prep" and governor.head.pos_ == "ADJ":
             governor = governor.head.head  # "X are guilty of violating": X violates
+        elif verb.dep_ == "pcomp" and governor.dep_ == "prep" and governor.head.lemma_.lower() in STATE_VERBS:
+            governor = governor.head  # "X were involved in fighting": X fights
         # only a governing verb lends its subject: "the importance of expanding ..." has none
         return _subject(governor) if governor.pos_ in ("VERB", "AUX") else []
     if verb.dep_ == "ROOT" and verb.tag_ in _FINITE:

@@ -526,3 +526,10 @@ def test_engine_a_quantity_stands_for_what_it_counts(resources: Resources) -> No
 def test_engine_up_to_n_people_are_the_object(resources: Resources) -> None:
     events = _code(resources, "Somali militants kidnapped up to 16 Kenyan teachers.")
     assert {(s[:3], t[:3], c) for s, t, c in events} == {("SOM", "KEN", "181")}
+
+
+def test_engine_being_engaged_or_involved_in_an_act_is_doing_it(resources: Resources) -> None:
+    events = _code(resources, "Sudanese troops were involved in fighting with Ethiopian forces.")
+    assert events == {("SDNMIL", "ETHMIL", "190")}
+    events = _code(resources, "Serb forces were engaged in ethnic cleansing against the Albanian population.")
+    assert {(s, t[:3], c) for s, t, c in events} == {("SRBMIL", "ALB", "203")}
