@@ -232,7 +232,7 @@ def find_events(doc: Doc, index: PatternIndex) -> list[EventMatch]:
         local = []
         for t in _local_dependents(token):
             if t.i not in forms:
-                forms[t.i] = _forms(t)
+                forms[t.i] = word_forms(t)
             local.append((t, forms[t.i]))
         match = _first_match(token, candidates, local)
         if match is not None:
@@ -256,7 +256,7 @@ def _received(token: Token, index: PatternIndex) -> EventMatch | None:
     government giving weapons. Only where the receiving verb has a `from` and a thing received."""
     if token.lemma_.lower() not in _RECEIVING or not givers(token):
         return None
-    local = [(t, _forms(t)) for t in _local_dependents(token) if t.lower_ != "from"]
+    local = [(t, word_forms(t)) for t in _local_dependents(token) if t.lower_ != "from"]
     matches = [_first_match(token, index.verbs.get(giving, _NO_PATTERNS), local) for giving in _GIVING]
     best = max((m for m in matches if m is not None), key=lambda m: m.specificity, default=None)
     if best is None or best.specificity == 1:
@@ -289,7 +289,7 @@ def _drawn(token: Token, index: PatternIndex) -> EventMatch | None:
 _Local = Sequence[tuple[Token, frozenset[str]]]
 
 
-def _forms(token: Token) -> frozenset[str]:
+def word_forms(token: Token) -> frozenset[str]:
     """The forms a pattern word may take to match `token`: lower case, lemma, base-form guesses."""
     return frozenset((token.lower_, token.lemma_.lower(), *_stems(token.lower_)))
 

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from spacy.tokens import Doc, Token
 
 from .codebooks import Codebooks
-from .events import LIGHT_VERBS, is_negated, is_passive
+from .events import LIGHT_VERBS, is_negated, is_passive, word_forms
 from .model import EventMatch
 
 _INTENT = frozenset(
@@ -104,6 +104,7 @@ _CLAIMING = frozenset({"claim", "admit", "acknowledge", "confess"})
 _OWN_PRONOUNS = frozenset({"he", "she", "it", "they", "we"})
 _MATERIAL_CONFLICT = frozenset({"14", "15", "16", "17", "18", "19", "20"})
 _CLAIM = "015"
+_MOTIVES = frozenset({"seek", "aim", "hope", "want", "wish", "try", "attempt", "strive"})
 _CEASING = frozenset({"stop", "cease", "halt", "end", "quit", "suspend", "discontinue"})
 _DENYING = frozenset({"deny", "dismiss", "refute", "reject", "rebut"})
 _CLAIMS = frozenset(
@@ -330,9 +331,27 @@ def _unreal(head: Token) -> str | None:
         return "only what something comes before: it has not happened"
     if _denied(head):
         return "denied: the denial is the event, not the act"
+    if _motive(head):
+        return "a motive the writer gives, not an intent the actor expressed"
     if head.dep_ in ("xcomp", "pcomp", "dobj") and head.head.lemma_.lower() in _CEASING:
         return "stopped: the stopping is the event, not the act"  # "called on X to stop selling arms"
     return None
+
+
+def _motive(head: Token) -> bool:
+    """Whether an act is only what an adjunct says someone is after ("heads to Beijing ...,
+    seeking to mend ties with China", "embarked on a trip to seek support"): CAMEO codes intents
+    actors express, and a writer's account of why they act is none ("X is seeking to deepen ties",
+    as the clause's own verb, still is)."""
+    governor = head.head
+    if head.dep_ in ("advcl", "acl") and head.tag_ == "VBG" and not word_forms(head).isdisjoint(_MOTIVES):
+        return True  # "..., hoping to weaken al-Shabab": the hope itself is no statement
+    return (
+        head.dep_ == "xcomp"
+        and not word_forms(governor).isdisjoint(_MOTIVES)
+        and governor.dep_ in ("advcl", "acl")
+        and governor.head != governor
+    )
 
 
 def _denied(head: Token) -> bool:

@@ -533,3 +533,14 @@ def test_engine_being_engaged_or_involved_in_an_act_is_doing_it(resources: Resou
     assert events == {("SDNMIL", "ETHMIL", "190")}
     events = _code(resources, "Serb forces were engaged in ethnic cleansing against the Albanian population.")
     assert {(s, t[:3], c) for s, t, c in events} == {("SRBMIL", "ALB", "203")}
+
+
+def test_engine_a_motive_the_writer_gives_is_not_an_expressed_intent(resources: Resources) -> None:
+    # "..., seeking to mend ties" / "..., hoping to weaken": why they act, not what they said
+    events = _code(resources, "Kenya sent troops to Somalia, hoping to weaken al-Shabab.")
+    assert {c[:2] for _, _, c in events} == {"15"}
+    events = _code(resources, "Egypt's president flew to Khartoum, seeking to mend ties with Sudan.")
+    assert {c[:2] for _, _, c in events} == {"04"}
+    # as the clause's own verb, seeking to cooperate is an intent
+    events = _code(resources, "Egypt and Sudan are seeking to deepen their partnership.")
+    assert {c[:2] for _, _, c in events} == {"03"}
