@@ -357,7 +357,7 @@ def _counted(token: Token) -> Token:
 
 def _actor(actors: SentenceActors, token: Token, context: StoryContext, *, in_list: bool) -> list[ActorMatch]:
     if token.lower_ in _PRONOUNS:
-        speaker = _speaker(token)
+        speaker = _speaker(token, actors)
         if speaker is not None and token.lower_ in _PLURAL:  # "X and Y said they will": X and Y
             members = actors.members(speaker)
             return [a for m in members for a in _actor(actors, m, context, in_list=len(members) > 1)]
@@ -414,9 +414,10 @@ def _owned(actor: ActorMatch, token: Token, actors: SentenceActors, context: Sto
     return dataclasses.replace(actor, code=code[:3] + actor.code[3:], evidence=actor.evidence + "+context")
 
 
-def _speaker(pronoun: Token) -> Token | None:
+def _speaker(pronoun: Token, actors: SentenceActors | None = None) -> Token | None:
     """The subject of the verb that reports a pronoun's clause ("X said he would ...", "Israel
-    said a rocket was fired at it"), if any."""
+    said a rocket was fired at it"), or that a subject pronoun's subordinate clause hangs from
+    ("the minister spoke as he left for Cairo"), if any."""
     if pronoun.dep_ in ("nsubj", "nsubjpass", "dobj"):
         clause = pronoun.head
     elif pronoun.dep_ == "pobj" and pronoun.head.dep_ == "prep":
@@ -425,10 +426,18 @@ def _speaker(pronoun: Token) -> Token | None:
         return None
     while clause.dep_ in ("xcomp", "conj") and clause.head != clause:
         clause = clause.head
-    if clause.dep_ != "ccomp" or clause.head == clause:
+    subordinate = clause.dep_ == "advcl" and pronoun.dep_ in ("nsubj", "nsubjpass")
+    if not (clause.dep_ == "ccomp" or subordinate) or clause.head == clause:
         return None
     speaker = next((c for c in clause.head.children if c.dep_ == "nsubj"), None)
-    return None if speaker is None or speaker.lower_ in _PRONOUNS else speaker
+    if speaker is None or speaker.lower_ in _PRONOUNS:
+        return None
+    if subordinate and clause.dep_ != "ccomp":
+        # only an antecedent that agrees: "he" a person or office, "it" a state or body
+        named = actors.phrase_actor(speaker) if actors is not None else None
+        if named is None or (pronoun.lower_ in _PERSONAL) != bool(named.titles):
+            return None
+    return speaker
 
 
 def _source_tokens(head: Token, match: EventMatch, actors: SentenceActors, verbs: set[int]) -> list[Token]:

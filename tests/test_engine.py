@@ -544,3 +544,12 @@ def test_engine_a_motive_the_writer_gives_is_not_an_expressed_intent(resources: 
     # as the clause's own verb, seeking to cooperate is an intent
     events = _code(resources, "Egypt and Sudan are seeking to deepen their partnership.")
     assert {c[:2] for _, _, c in events} == {"03"}
+
+
+def test_engine_a_subject_pronoun_in_a_subordinate_clause_is_the_agreeing_main_subject(
+    resources: Resources,
+) -> None:
+    events = _code(resources, "The Kenyan president criticized Somalia as he left for Addis Ababa.")
+    assert events == {("KENGOV", "SOM", "111"), ("KENGOV", "ETH", "042")}
+    # "he" does not stand for a state
+    assert _code(resources, "Kenya criticized Somalia as he left for Addis Ababa.") == {("KEN", "SOM", "111")}
