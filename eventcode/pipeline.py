@@ -38,7 +38,7 @@ from .lock import hold_lock
 from .modality import apply_modality
 from .model import CodedStory, Event, Reject, Sentence, Story
 from .parse import installed_model_label, load_model, model_label, parse_sentences
-from .roles import StoryContext, assign_roles
+from .roles import StoryContext, assign_roles, note_subjects
 from .segment import split_sentences
 from .store import Store
 from .workers import map_in_processes
@@ -228,9 +228,9 @@ def _code_sentence(
     speaker_accusations: bool,
 ) -> tuple[list[Event], StoryContext]:
     matches = apply_modality(doc, find_events(doc, resources.patterns), resources.codebooks)
-    if not matches:
-        return [], context  # no act, so no actor to look for
     actors = find_actors(doc, resources.lexicon, date=sentence.date)
+    if not matches:  # no event, but its subjects are who a later "he" or "it" may mean
+        return [], note_subjects(actors, context)
     return assign_roles(
         sentence,
         actors,

@@ -217,7 +217,7 @@ def assign_roles(
             events.append(_event(sentence, doc, done, source, target, event_types[done.code]))
             if source is not None and target is not None:
                 pairs.append((source, target, match.code[:2]))
-    return events, context.after(seen, pairs)
+    return events, note_subjects(actors, context.after(seen, pairs))
 
 
 def _accusations(
@@ -267,6 +267,14 @@ def _by_who(match: EventMatch, source: ActorMatch | None, doc: Doc) -> EventMatc
     ):
         return dataclasses.replace(match, code=_COMPLAINT)
     return match
+
+
+def note_subjects(actors: SentenceActors, context: StoryContext) -> StoryContext:
+    """The context with a sentence's clause subjects seen too, event or none ("Prime Minister
+    Kishida said the deal would help. He also pledged ...": he is Kishida)."""
+    subjects = [t for t in actors.doc if t.dep_ in ("nsubj", "nsubjpass") and t.lower_ not in _PRONOUNS]
+    recent = {a.code for a in context.actors[-4:]}
+    return context.after([a for a in _actors(actors, subjects, context) if a.code not in recent])
 
 
 def _is_mutual(match: EventMatch, head: Token, *, named: bool) -> bool:

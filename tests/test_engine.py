@@ -553,3 +553,14 @@ def test_engine_a_subject_pronoun_in_a_subordinate_clause_is_the_agreeing_main_s
     assert events == {("KENGOV", "SOM", "111"), ("KENGOV", "ETH", "042")}
     # "he" does not stand for a state
     assert _code(resources, "Kenya criticized Somalia as he left for Addis Ababa.") == {("KEN", "SOM", "111")}
+
+
+def test_engine_he_can_be_the_subject_of_a_sentence_with_no_event(resources: Resources) -> None:
+    text = (
+        "Japanese Prime Minister Fumio Kishida said the deal would strengthen economic ties. "
+        "He also pledged to invest in Indian infrastructure projects."
+    )
+    [coded] = code_stories([Story("t", text, dt.date(2023, 6, 1))], resources)
+    assert {(e.source_actor, e.target_actor, e.event_code) for e in coded.events} == {
+        ("JPNGOV", "IND", "0311")
+    }
