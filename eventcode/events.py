@@ -440,6 +440,14 @@ def is_passive(verb: Token) -> bool:
     return any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
 
 
+def clause_of(verb: Token) -> Token:
+    """The verb heading the clause a verb is part of: up through infinitives and second verbs
+    ("said Y had attacked and taken": "taken" is in the clause of "attacked")."""
+    while verb.dep_ in ("conj", "xcomp") and verb.head != verb:
+        verb = verb.head
+    return verb
+
+
 def is_negated(verb: Token) -> bool:
     """Whether a verb carries a negation ("did not meet", "never visited")."""
     return any(c.dep_ == "neg" for c in verb.children)

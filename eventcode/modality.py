@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from spacy.tokens import Doc, Token
 
 from .codebooks import Codebooks
-from .events import LIGHT_VERBS, is_negated, is_passive, word_forms
+from .events import LIGHT_VERBS, clause_of, is_negated, is_passive, word_forms
 from .model import EventMatch
 
 _INTENT = frozenset(
@@ -102,8 +102,8 @@ _FUTURE = frozenset({"will", "would", "shall", "'ll", "wo"})
 # Verbs by which an actor owns up to its own act: "the US claimed that they had attacked Iraq".
 _CLAIMING = frozenset({"claim", "admit", "acknowledge", "confess"})
 _OWN_PRONOUNS = frozenset({"he", "she", "it", "they", "we"})
-_MATERIAL_CONFLICT = frozenset({"14", "15", "16", "17", "18", "19", "20"})
-_CLAIM = "015"
+MATERIAL_CONFLICT = frozenset({"14", "15", "16", "17", "18", "19", "20"})  # CAMEO quad class 4
+CLAIM = "015"  # acknowledge or claim responsibility
 _MOTIVES = frozenset({"seek", "aim", "hope", "want", "wish", "try", "attempt", "strive"})
 _CEASING = frozenset({"stop", "cease", "halt", "end", "quit", "suspend", "discontinue"})
 _DENYING = frozenset({"deny", "dismiss", "refute", "reject", "rebut"})
@@ -155,8 +155,8 @@ def apply_modality(
         if unreal is not None:
             dropped[match.head] = unreal  # "rejected an offer to host talks", "if Somalia sent troops"
             continue
-        if match.code[:2] in _MATERIAL_CONFLICT and _claims_own(head):
-            recoded[match.head] = dataclasses.replace(match, code=_CLAIM, mood="claim")
+        if match.code[:2] in MATERIAL_CONFLICT and _claims_own(head):
+            recoded[match.head] = dataclasses.replace(match, code=CLAIM, mood="claim")
             continue
         demand = _demand(head)
         if demand is not None:
@@ -357,9 +357,7 @@ def _motive(head: Token) -> bool:
 def _denied(head: Token) -> bool:
     """Whether an act is only what someone denies ("denied that its troops had entered Sudan",
     "dismissed reports that it had attacked"): the denial is the event (016), the act is not."""
-    clause = head
-    while clause.dep_ in ("conj", "xcomp") and clause.head != clause:
-        clause = clause.head
+    clause = clause_of(head)
     governor = clause.head
     if clause.dep_ == "ccomp" and governor.pos_ == "VERB" and governor.lemma_.lower() in _DENYING:
         return True
@@ -375,9 +373,7 @@ def _not_yet(head: Token) -> bool:
     """Whether an act is only what something comes before ("the statement comes a day before
     Sarkozy heads to Beijing", "talks will go on until the army withdraws"): told from a present
     or a future, it has not happened."""
-    clause = head
-    while clause.dep_ in ("conj", "xcomp") and clause.head != clause:
-        clause = clause.head
+    clause = clause_of(head)
     if not any(c.dep_ == "mark" and c.lower_ in ("before", "until") for c in clause.children):
         return False
     governor = clause.head

@@ -19,8 +19,8 @@ from spacy.tokens import Doc, Token
 
 from .actors import SentenceActors
 from .codebooks import EventType
-from .events import STATE_VERBS, givers, is_passive
-from .modality import INTENT_NOUNS
+from .events import STATE_VERBS, clause_of, givers, is_passive
+from .modality import CLAIM, INTENT_NOUNS, MATERIAL_CONFLICT
 from .model import ActorMatch, Event, EventMatch, Sentence
 
 _DEFAULT_TARGET_PREPS = ("with", "to", "against", "on", "at", "for", "from")
@@ -66,10 +66,8 @@ _ARMED = frozenset({"MIL", "REB", "INS", "UAF", "SEP", "COP", "SPY"})
 _FORCE = "190"
 _DISSENT = frozenset({"140", "141"})
 _COMPLAINT = "114"
-_MATERIAL_CONFLICT = frozenset({"14", "15", "16", "17", "18", "19", "20"})
 _REPORTING = frozenset("say claim allege report tell state charge announce insist assert".split())
 _ACCUSE = "112"
-_CLAIM = "015"
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +190,7 @@ def assign_roles(
             ]
             if head.lemma_.lower() in _RECIPROCAL and match.target_slot is None:
                 targets = []  # "X and Y traded accusations at the UN": at each other, not at the UN
-        if not targets and match.code == _CLAIM:
+        if not targets and match.code == CLAIM:
             targets = _actors(actors, _claimed_target(head, actors), context)
         if not targets and match.code[:2] in _DIRECTED_BY_PURPOSE:
             targets = _actors(actors, _purpose_target(head, actors), context)
@@ -200,7 +198,7 @@ def assign_roles(
             # the place of an act is its target where nothing else is ("met in Zurich")
             targets = _actors(actors, _place(head), context)
         seen.extend((*sources, *targets))
-        if speaker_accusations and match.code[:2] in _MATERIAL_CONFLICT:
+        if speaker_accusations and match.code[:2] in MATERIAL_CONFLICT:
             events.extend(_accusations(sentence, doc, match, sources, actors, context, event_types))
         for source, target in _pairs(sources, targets, mutual=mutual):
             if target is not None and target.code.startswith("---"):
@@ -232,9 +230,7 @@ def _accusations(
     """Who reports another's act of force accuses it: "the US said that Iraq had attacked",
     "Israel claimed a rocket was fired at it by Hamas". Only a report that leads the sentence:
     a closing attribution ("..., police said") says where the news came from, not who accuses."""
-    clause = doc[match.head]
-    while clause.dep_ in ("conj", "xcomp") and clause.head != clause:
-        clause = clause.head
+    clause = clause_of(doc[match.head])
     verb = clause.head
     if clause.dep_ != "ccomp" or verb.lemma_.lower() not in _REPORTING or verb.i > clause.i:
         return []
@@ -432,8 +428,7 @@ def _speaker(pronoun: Token, actors: SentenceActors | None = None) -> Token | No
         clause = pronoun.head.head
     else:
         return None
-    while clause.dep_ in ("xcomp", "conj") and clause.head != clause:
-        clause = clause.head
+    clause = clause_of(clause)
     subordinate = clause.dep_ == "advcl" and pronoun.dep_ in ("nsubj", "nsubjpass")
     if not (clause.dep_ == "ccomp" or subordinate) or clause.head == clause:
         return None
