@@ -16,9 +16,21 @@ def resources() -> Resources:
     return load_resources(Config())
 
 
-def _code(resources: Resources, text: str, date: dt.date | None = dt.date(2023, 5, 24)) -> set[tuple]:
-    [coded] = code_stories([Story("t", text, date)], resources)
-    return {(e.source_actor, e.target_actor, e.event_code) for e in coded.events}
+def _code(
+    resources: Resources,
+    text: str,
+    date: dt.date | None = dt.date(2023, 5, 24),
+    *,
+    sentence: int | None = None,
+    **options: bool,
+) -> set[tuple]:
+    """(source, target, code) of each event of `text` coded as one story, or of one sentence's."""
+    [coded] = code_stories([Story("t", text, date)], resources, **options)
+    return {
+        (e.source_actor, e.target_actor, e.event_code)
+        for e in coded.events
+        if sentence is None or e.sentence_index == sentence
+    }
 
 
 @pytest.mark.parametrize(
@@ -376,13 +388,11 @@ def test_engine_pro_x_fighters_are_not_x(resources: Resources) -> None:
 def test_engine_a_leading_report_of_force_is_an_accusation_only_when_asked(resources: Resources) -> None:
     text = "Kenya said that Somali militants had attacked Ethiopia."
     assert {c for _, _, c in _code(resources, text)} == {"190"}  # by default, only the reported act
-    [coded] = code_stories([Story("t", text, dt.date(2023, 5, 24))], resources, speaker_accusations=True)
-    events = {(e.source_actor, e.target_actor, e.event_code) for e in coded.events}
+    events = _code(resources, text, speaker_accusations=True)
     assert events == {("SOMREB", "ETH", "190"), ("KEN", "SOMREB", "112")}
     # a closing attribution names where the news came from, not an accuser
     text = "Somali militants attacked Ethiopia, Kenyan police said."
-    [coded] = code_stories([Story("t", text, dt.date(2023, 5, 24))], resources, speaker_accusations=True)
-    assert {e.event_code for e in coded.events} == {"190"}
+    assert {c for _, _, c in _code(resources, text, speaker_accusations=True)} == {"190"}
 
 
 def test_engine_a_role_target_takes_the_country_where_the_act_reaches_it(resources: Resources) -> None:
@@ -469,15 +479,13 @@ def test_engine_he_is_the_person_last_named_even_without_a_title(resources: Reso
         "Ruto also met the chairman of the African Union Commission. "
         "He urged Sudan to agree to a ceasefire."
     )
-    [coded] = code_stories([Story("t", text, dt.date(2023, 6, 1))], resources)
-    last = {(e.source_actor, e.target_actor) for e in coded.events if e.sentence_index == 2}
+    last = {(s, t) for s, t, _ in _code(resources, text, dt.date(2023, 6, 1), sentence=2)}
     assert last == {("KENGOV", "SDN")}
 
 
 def test_engine_sides_from_the_story_discuss_with_each_other_not_with_the_topic(resources: Resources) -> None:
     text = "Kenya's president met Ethiopia's prime minister. The two leaders discussed the conflict in Sudan."
-    [coded] = code_stories([Story("t", text, dt.date(2023, 6, 1))], resources)
-    second = {(e.source_actor, e.target_actor, e.event_code) for e in coded.events if e.sentence_index == 1}
+    second = _code(resources, text, dt.date(2023, 6, 1), sentence=1)
     assert second == {("KENGOV", "ETHGOV", "046"), ("ETHGOV", "KENGOV", "046")}
 
 
@@ -487,8 +495,7 @@ def test_engine_a_countrys_leader_is_its_government(resources: Resources) -> Non
 
 def test_engine_a_group_noun_naming_whose_is_not_the_storys_sides(resources: Resources) -> None:
     text = "Kenya's president met Ethiopia's prime minister. He urged the warring parties in Sudan to talk."
-    [coded] = code_stories([Story("t", text, dt.date(2023, 6, 1))], resources)
-    assert {e.target_actor[:3] for e in coded.events if e.sentence_index == 1} == {"SDN"}
+    assert {t[:3] for _, t, _ in _code(resources, text, dt.date(2023, 6, 1), sentence=1)} == {"SDN"}
 
 
 def test_engine_drawing_anothers_act_turns_it_round(resources: Resources) -> None:
@@ -560,7 +567,4 @@ def test_engine_he_can_be_the_subject_of_a_sentence_with_no_event(resources: Res
         "Japanese Prime Minister Fumio Kishida said the deal would strengthen economic ties. "
         "He also pledged to invest in Indian infrastructure projects."
     )
-    [coded] = code_stories([Story("t", text, dt.date(2023, 6, 1))], resources)
-    assert {(e.source_actor, e.target_actor, e.event_code) for e in coded.events} == {
-        ("JPNGOV", "IND", "0311")
-    }
+    assert _code(resources, text, dt.date(2023, 6, 1)) == {("JPNGOV", "IND", "0311")}

@@ -84,43 +84,33 @@ def test_evaluate_command_prints_figures_and_report(tmp_path: Path) -> None:
     assert extra["id"] == "2" and extra["extra"][0]["pattern_id"] == "v04-0001"
 
 
+def _dyad_matches(tmp_path: Path, record: dict[str, object], *args: str) -> int:
+    """Dyad-level matches of `eventcode evaluate --json` on a one-record gold file."""
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["evaluate", str(gold), "--json", *args], catch_exceptions=False)
+    return int(json.loads(result.stdout)["dyad"]["matched"])
+
+
 @pytest.mark.model
 def test_evaluate_one_sided_events_only_when_asked(tmp_path: Path) -> None:
-    gold = tmp_path / "gold.jsonl"
     record = {
         "id": "1",
         "text": "Arnor attacked villages.",
         "events": [{"source": "ARN", "target": None, "code": "180"}],
     }
-    gold.write_text(json.dumps(record) + "\n", encoding="utf-8")
-    books = ["--codebooks", str(FIXTURES / "codebooks"), "--json"]
-    runner = CliRunner()
-    default = json.loads(runner.invoke(cli, ["evaluate", str(gold), *books], catch_exceptions=False).stdout)
-    one_sided = json.loads(
-        runner.invoke(
-            cli, ["evaluate", str(gold), *books, "--allow-one-sided"], catch_exceptions=False
-        ).stdout
-    )
-    assert default["dyad"]["matched"] == 0
-    assert one_sided["dyad"]["matched"] == 1
+    books = ("--codebooks", str(FIXTURES / "codebooks"))
+    assert _dyad_matches(tmp_path, record, *books) == 0
+    assert _dyad_matches(tmp_path, record, *books, "--allow-one-sided") == 1
 
 
 @pytest.mark.model
 def test_evaluate_scores_speaker_accusations_only_when_asked(tmp_path: Path) -> None:
-    gold = tmp_path / "gold.jsonl"
     record = {
         "id": "1",
         "text": "Kenya said that Somalia had attacked Ethiopia.",
         "date": "2023-05-24",
         "events": [{"source": "KEN", "target": "SOM", "code": "112"}],
     }
-    gold.write_text(json.dumps(record) + "\n", encoding="utf-8")
-    runner = CliRunner()
-    default = json.loads(runner.invoke(cli, ["evaluate", str(gold), "--json"], catch_exceptions=False).stdout)
-    asked = json.loads(
-        runner.invoke(
-            cli, ["evaluate", str(gold), "--json", "--speaker-accusations"], catch_exceptions=False
-        ).stdout
-    )
-    assert default["dyad"]["matched"] == 0
-    assert asked["dyad"]["matched"] == 1
+    assert _dyad_matches(tmp_path, record) == 0
+    assert _dyad_matches(tmp_path, record, "--speaker-accusations") == 1
